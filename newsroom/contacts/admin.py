@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from .models import PressContact
+
+
+@admin.register(PressContact)
+class PressContactAdmin(admin.ModelAdmin):
+    list_display = ["name", "role", "organisation", "email", "phone", "is_public", "order"]
+    list_editable = ["is_public", "order"]
+    list_filter = ["is_public", "organisation"]
+    search_fields = ["name", "role", "organisation", "email"]

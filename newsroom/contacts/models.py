@@ -1,0 +1,32 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PressContactQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_public=True)
+
+
+class PressContact(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(
+        _("role"), max_length=200, blank=True, help_text=_("E.g. “Press officer”.")
+    )
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    photo = models.ImageField(_("photo"), upload_to="contacts/", blank=True)
+    is_public = models.BooleanField(
+        _("public"), default=True, help_text=_("Shown in the public newsroom and on releases.")
+    )
+    order = models.PositiveIntegerField(_("order"), default=0, help_text=_("Lower comes first."))
+
+    objects = PressContactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("press contact")
+        verbose_name_plural = _("press contacts")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.role})" if self.role else self.name

@@ -1,0 +1,91 @@
+"""The newsroom's roles as Django groups, and the permissions each holds.
+
+`sync_roles()` is idempotent: the data migration calls it, and so can a deployment after
+new models arrive.
+"""
+
+# Group names are stored, so they stay fixed; both languages so that either reader knows them.
+PRESS_OFFICER = "Kommunikatör (press officer)"
+EDITOR = "Redaktör (editor)"
+ADMINISTRATOR = "Administratör (administrator)"
+
+_CONTENT = {
+    "releases.pressrelease": ["add", "change", "view"],
+    "releases.quote": ["add", "change", "delete", "view"],
+    "releases.releasecontact": ["add", "change", "delete", "view"],
+    "releases.releaseimage": ["add", "change", "delete", "view"],
+    "mediabank.image": ["add", "change", "view"],
+    "mediabank.document": ["add", "change", "view"],
+    "contacts.presscontact": ["view"],
+    "municipalities.agencyvisit": ["view"],
+    "municipalities.fundinground": ["view"],
+    "municipalities.grant": ["view"],
+    "municipalities.municipality": ["view"],
+    "municipalities.county": ["view"],
+    "taggit.tag": ["add", "view"],
+    "core.agency": ["view"],
+}
+_EDITOR_EXTRA = {
+    "releases.pressrelease": ["delete", "publish"],
+    "mediabank.image": ["delete"],
+    "mediabank.document": ["delete"],
+    "contacts.presscontact": ["add", "change", "delete"],
+    "municipalities.agencyvisit": ["add", "change", "delete"],
+    "municipalities.fundinground": ["add", "change", "delete"],
+    "municipalities.grant": ["add", "change", "delete"],
+    "taggit.tag": ["change", "delete"],
+    "core.agency": ["change"],
+}
+_ADMIN_EXTRA = {
+    "auth.user": ["add", "change", "delete", "view"],
+    "auth.group": ["add", "change", "delete", "view"],
+}
+
+
+def _merge(*maps):
+    merged = {}
+    for mapping in maps:
+        for model, actions in mapping.items():
+            merged.setdefault(model, []).extend(actions)
+    return merged
+
+
+ROLE_PERMISSIONS = {
+    PRESS_OFFICER: _CONTENT,
+    EDITOR: _merge(_CONTENT, _EDITOR_EXTRA),
+    ADMINISTRATOR: _merge(_CONTENT, _EDITOR_EXTRA, _ADMIN_EXTRA),
+}
+
+
+def codename(model_label, action):
+    app_label, model = model_label.split(".")
+    return app_label, f"{action}_{model}"
+
+
+def sync_roles(using="default"):
+    """Create or update the role groups with exactly their permissions."""
+    from django.contrib.auth.models import Group, Permission
+
+    permissions = {
+        (p.content_type.app_label, p.codename): p
+        for p in Permission.objects.using(using).select_related("content_type")
+    }
+    for role, model_actions in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.using(using).get_or_create(name=role)
+        wanted = [
+            permissions[codename(model_label, action)]
+            for model_label, actions in model_actions.items()
+            for action in actions
+            if codename(model_label, action) in permissions
+        ]
+        group.permissions.set(wanted)
+
+
+def sync_roles_after_migrate(sender, using="default", **kwargs):
+    # Permissions of every app must exist before the groups can hold them.
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    sync_roles(using=using)

@@ -1,0 +1,81 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Licence(models.TextChoices):
+    FREE_EDITORIAL = "free-editorial", _("Free to use in editorial contexts, with credit")
+    CC_BY_4 = "cc-by-4.0", _("CC BY 4.0")
+    CC0 = "cc0-1.0", _("CC0 1.0 (public domain)")
+    ALL_RIGHTS = "all-rights-reserved", _("All rights reserved: ask before use")
+
+
+class Image(models.Model):
+    file = models.ImageField(
+        _("file"), upload_to="images/%Y/%m/", width_field="width", height_field="height"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    caption = models.TextField(_("caption"), blank=True)
+    alt_text = models.CharField(
+        _("alt text"),
+        max_length=300,
+        blank=True,
+        help_text=_("Describes the image for those who cannot see it. Required before publishing."),
+    )
+    photographer = models.CharField(_("photographer"), max_length=200, blank=True)
+    licence = models.CharField(
+        _("licence"), max_length=40, choices=Licence, default=Licence.FREE_EDITORIAL
+    )
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True, editable=False)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+
+    class Meta:
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def credit(self):
+        return self.photographer
+
+
+class Document(models.Model):
+    file = models.FileField(_("file"), upload_to="documents/%Y/%m/")
+    title = models.CharField(_("title"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0, editable=False)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True, editable=False)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.file:
+            try:
+                self.size = self.file.size
+            except (OSError, ValueError):
+                pass
+            uploaded_type = getattr(getattr(self.file, "file", None), "content_type", None)
+            if uploaded_type:
+                self.content_type = uploaded_type
+            elif not self.content_type and self.file.name.lower().endswith(".pdf"):
+                self.content_type = "application/pdf"
+        super().save(*args, **kwargs)

@@ -1,0 +1,316 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from .sanitize import sanitize_html
+
+
+class TaggedRelease(TaggedItemBase):
+    content_object = models.ForeignKey("PressRelease", on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = _("release tag")
+        verbose_name_plural = _("release tags")
+
+
+class PressReleaseQuerySet(models.QuerySet):
+    def public(self):
+        """What the public may see: published, or scheduled with its time come.
+
+        The one definition used by every public view, feed, sitemap, search and email.
+        """
+        return self.filter(
+            Q(status=PressRelease.Status.PUBLISHED)
+            | Q(status=PressRelease.Status.SCHEDULED, publish_at__lte=timezone.now())
+        )
+
+    def for_listing(self):
+        """What a list of release cards needs, in a fixed number of queries."""
+        return self.select_related("visit__municipality", "funding_round").prefetch_related(
+            "tags", "municipalities", "images"
+        )
+
+
+class PressRelease(models.Model):
+    class Kind(models.TextChoices):
+        PRESS_RELEASE = "press_release", _("Press release")
+        NEWS = "news", _("News")
+        STATEMENT = "statement", _("Statement")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # States in which the public may see the release (scheduled only once its time has come).
+    PUBLIC_STATES = {Status.PUBLISHED, Status.SCHEDULED}
+    EDITABLE_STATES = {Status.DRAFT, Status.IN_REVIEW}
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.PRESS_RELEASE)
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="translations",
+        verbose_name=_("translation of"),
+        help_text=_("The original release that this one translates."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        blank=True,
+        help_text=_("The last part of the address. Made from the title when left empty."),
+    )
+    lead = models.TextField(
+        _("lead"), blank=True, help_text=_("One or two sentences that say what is new.")
+    )
+    body = models.TextField(_("body"), blank=True)
+    tags = TaggableManager(_("tags"), through=TaggedRelease, blank=True)
+    municipalities = models.ManyToManyField(
+        "municipalities.Municipality",
+        blank=True,
+        related_name="releases",
+        verbose_name=_("municipalities"),
+    )
+    visit = models.ForeignKey(
+        "municipalities.AgencyVisit",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="releases",
+        verbose_name=_("visit"),
+    )
+    funding_round = models.ForeignKey(
+        "municipalities.FundingRound",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="releases",
+        verbose_name=_("funding round"),
+    )
+    contacts = models.ManyToManyField(
+        "contacts.PressContact",
+        through="ReleaseContact",
+        blank=True,
+        related_name="releases",
+        verbose_name=_("press contacts"),
+    )
+    images = models.ManyToManyField(
+        "mediabank.Image",
+        through="ReleaseImage",
+        blank=True,
+        related_name="releases",
+        verbose_name=_("images"),
+    )
+    documents = models.ManyToManyField(
+        "mediabank.Document", blank=True, related_name="releases", verbose_name=_("documents")
+    )
+    boilerplate = models.TextField(
+        _("about us"),
+        blank=True,
+        help_text=_("Leave empty to use the agency's “About us” text."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    publish_at = models.DateTimeField(
+        _("publish at"), null=True, blank=True, help_text=_("For a scheduled release.")
+    )
+    # The public date: when it was (or, for a scheduled release, will be) made public.
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
+    send_notification = models.BooleanField(
+        _("notify subscribers"),
+        default=True,
+        help_text=_("Untick to publish without emailing subscribers."),
+    )
+    update_note = models.CharField(
+        _("update note"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown publicly on the release, e.g. “Corrected the date of the visit.”"),
+    )
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+
+    objects = PressReleaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("press release")
+        verbose_name_plural = _("press releases")
+        ordering = ["-published_at", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["language", "slug"],
+                name="pressrelease_unique_slug_per_language",
+                violation_error_message=_("Another release in this language has this slug."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="scheduled") | Q(publish_at__isnull=False),
+                name="pressrelease_scheduled_has_publish_at",
+                violation_error_message=_("A scheduled release needs a time to publish at."),
+            ),
+        ]
+        permissions = [
+            ("publish_pressrelease", _("Can publish, schedule and withdraw press releases")),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)
+        # Keep `published_at` the public date whatever path changed the status.
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+        elif self.status == self.Status.SCHEDULED:
+            self.published_at = self.publish_at
+        if not self.slug:
+            self.slug = self._unique_slug()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        with translation.override(self.language):
+            return reverse("releases:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.status == self.Status.SCHEDULED and not self.publish_at:
+            raise ValidationError(
+                {"publish_at": _("A scheduled release needs a time to publish at.")}
+            )
+        if self.translation_of_id and self.translation_of_id == self.pk:
+            raise ValidationError({"translation_of": _("A release cannot translate itself.")})
+        if self.translation_of and self.translation_of.language == self.language:
+            raise ValidationError(
+                {
+                    "translation_of": _(
+                        "A translation must be in another language than the original."
+                    )
+                }
+            )
+
+    def _unique_slug(self):
+        base = slugify(self.title)[:190] or "release"
+        siblings = PressRelease.objects.filter(language=self.language).exclude(pk=self.pk)
+        slug, n = base, 2
+        while siblings.filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    @property
+    def is_public(self):
+        if self.status == self.Status.PUBLISHED:
+            return True
+        return bool(
+            self.status == self.Status.SCHEDULED
+            and self.publish_at
+            and self.publish_at <= timezone.now()
+        )
+
+    @property
+    def public_date(self):
+        return self.published_at or self.publish_at
+
+    def effective_boilerplate(self, agency=None):
+        if self.boilerplate:
+            return self.boilerplate
+        from newsroom.core.models import Agency
+
+        return (agency or Agency.current()).boilerplate_for(self.language)
+
+
+class Quote(models.Model):
+    release = models.ForeignKey(
+        PressRelease, on_delete=models.CASCADE, related_name="quotes", verbose_name=_("release")
+    )
+    text = models.TextField(_("quote"))
+    speaker = models.CharField(_("speaker"), max_length=200)
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    party = models.CharField(
+        _("party"), max_length=50, blank=True, help_text=_("For elected officials, e.g. “S”.")
+    )
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return f"{self.speaker}: {self.text[:60]}"
+
+    @property
+    def attribution(self):
+        name = f"{self.speaker} ({self.party})" if self.party else self.speaker
+        return ", ".join(part for part in (name, self.role, self.organisation) if part)
+
+
+class ReleaseContact(models.Model):
+    release = models.ForeignKey(PressRelease, on_delete=models.CASCADE, verbose_name=_("release"))
+    contact = models.ForeignKey(
+        "contacts.PressContact", on_delete=models.CASCADE, verbose_name=_("press contact")
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("press contact of a release")
+        verbose_name_plural = _("press contacts of the release")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["release", "contact"], name="releasecontact_unique"),
+        ]
+
+    def __str__(self):
+        return str(self.contact)
+
+
+class ReleaseImage(models.Model):
+    release = models.ForeignKey(PressRelease, on_delete=models.CASCADE, verbose_name=_("release"))
+    image = models.ForeignKey("mediabank.Image", on_delete=models.CASCADE, verbose_name=_("image"))
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("image of a release")
+        verbose_name_plural = _("images of the release")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["release", "image"], name="releaseimage_unique"),
+        ]
+
+    def __str__(self):
+        return str(self.image)

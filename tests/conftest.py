@@ -1,0 +1,119 @@
+"""Fixtures shared by the whole suite: small factories for the newsroom's content."""
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from municipalities.models import AgencyVisit, County, FundingRound, Grant, Municipality
+from newsroom.contacts.models import PressContact
+from newsroom.core.models import Agency
+from newsroom.releases.models import PressRelease, Quote, ReleaseContact
+
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def reference_data(db):
+    """All 21 counties and 290 municipalities, from the fixture."""
+    call_command("loaddata", "fixtures/municipalities.json", verbosity=0)
+
+
+@pytest.fixture
+def agency(db):
+    return Agency.objects.create(
+        name="Delegationen mot segregation",
+        short_name="Delmos",
+        boilerplate="Om myndigheten: vi arbetar mot segregation.",
+        boilerplate_en="About the agency: we work against segregation.",
+    )
+
+
+@pytest.fixture
+def county(db):
+    return County.objects.get_or_create(
+        code="20", defaults={"name": "Dalarnas län", "slug": "dalarnas-lan"}
+    )[0]
+
+
+@pytest.fixture
+def borlange(county):
+    return Municipality.objects.get_or_create(
+        code="2081", defaults={"name": "Borlänge", "slug": "borlange", "county": county}
+    )[0]
+
+
+@pytest.fixture
+def make_contact(db):
+    def make(**fields):
+        n = next(_seq)
+        fields.setdefault("name", f"Kontakt {n}")
+        fields.setdefault("role", "Pressansvarig")
+        fields.setdefault("email", f"kontakt{n}@example.se")
+        fields.setdefault("phone", "070-174 06 10")
+        return PressContact.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def make_release(db):
+    def make(*, tags=(), municipalities=(), contacts=(), quotes=(), **fields):
+        n = next(_seq)
+        fields.setdefault("title", f"Pressmeddelande nummer {n}")
+        fields.setdefault("lead", "En ingress.")
+        fields.setdefault("body", "<p>Brödtext.</p>")
+        fields.setdefault("status", PressRelease.Status.PUBLISHED)
+        if fields["status"] == PressRelease.Status.PUBLISHED:
+            fields.setdefault("published_at", timezone.now() - dt.timedelta(hours=n))
+        release = PressRelease.objects.create(**fields)
+        if tags:
+            release.tags.add(*tags)
+        if municipalities:
+            release.municipalities.add(*municipalities)
+        for order, contact in enumerate(contacts):
+            ReleaseContact.objects.create(release=release, contact=contact, order=order)
+        for order, (speaker, text) in enumerate(quotes):
+            Quote.objects.create(release=release, speaker=speaker, text=text, order=order)
+        return release
+
+    return make
+
+
+@pytest.fixture
+def make_visit(borlange):
+    def make(**fields):
+        n = next(_seq)
+        fields.setdefault("municipality", borlange)
+        fields.setdefault("date", dt.date(2018, 11, 28))
+        fields.setdefault("title", f"Besök {n}")
+        fields.setdefault("slug", f"besok-{n}")
+        return AgencyVisit.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def funding_round(db):
+    return FundingRound.objects.create(
+        name="Särskilt stöd 2018–2020",
+        slug="sarskilt-stod-2018-2020",
+        first_year=2018,
+        last_year=2020,
+        yearly_budget=425_000_000,
+        municipality_count=32,
+    )
+
+
+@pytest.fixture
+def make_grant(funding_round, borlange):
+    def make(**fields):
+        fields.setdefault("funding_round", funding_round)
+        fields.setdefault("municipality", borlange)
+        fields.setdefault("year", 2018)
+        fields.setdefault("amount", 10_000_000)
+        return Grant.objects.create(**fields)
+
+    return make

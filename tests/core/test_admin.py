@@ -1,0 +1,160 @@
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+from municipalities.models import Grant
+from newsroom.releases.models import PressRelease
+
+ADMIN_MODELS = [
+    model
+    for model in apps.get_models()
+    if model in admin.site._registry
+    and model._meta.app_label
+    in {"core", "releases", "contacts", "mediabank", "municipalities", "subscriptions"}
+]
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS, ids=lambda m: m._meta.label)
+def test_every_model_has_a_working_changelist_and_add_form(admin_client, model):
+    opts = model._meta
+    changelist = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+    assert changelist.status_code == 200
+    add = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+    assert add.status_code in (200, 403)  # the agency admin refuses a second agency
+
+
+def test_release_changelist_filters_and_search(admin_client, make_release, borlange):
+    make_release(title="Om Borlänge", municipalities=[borlange], tags=["skola"])
+    make_release(title="Något annat", kind="news")
+    url = reverse("admin:releases_pressrelease_changelist")
+    for query in [
+        "?status__exact=published",
+        "?kind__exact=news",
+        "?language__exact=sv",
+        "?q=Borl%C3%A4nge",
+        f"?municipalities__code__exact={borlange.code}",
+    ]:
+        assert admin_client.get(url + query).status_code == 200
+    assert "Om Borlänge" in admin_client.get(url + "?q=Borl%C3%A4nge").content.decode()
+
+
+def _release_form(**overrides):
+    data = {
+        "kind": "press_release",
+        "language": "sv",
+        "title": "Ny release",
+        "slug": "",
+        "lead": "Ingress",
+        "body": "<p>Text</p>",
+        "tags": "segregation, skola",
+        "status": "published",
+        "boilerplate": "",
+        "update_note": "",
+        "send_notification": "on",
+        "quotes-TOTAL_FORMS": "1",
+        "quotes-INITIAL_FORMS": "0",
+        "quotes-0-text": "Ett citat.",
+        "quotes-0-speaker": "Karin Ekholm",
+        "quotes-0-order": "0",
+        "releasecontact_set-TOTAL_FORMS": "0",
+        "releasecontact_set-INITIAL_FORMS": "0",
+        "releaseimage_set-TOTAL_FORMS": "0",
+        "releaseimage_set-INITIAL_FORMS": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_superuser_creates_a_complete_release_that_then_shows_on_the_site(
+    admin_client, agency, borlange, make_contact, client
+):
+    contact = make_contact(name="Lena Holm")
+    response = admin_client.post(
+        reverse("admin:releases_pressrelease_add"),
+        _release_form(
+            **{
+                "municipalities": [borlange.pk],
+                "releasecontact_set-TOTAL_FORMS": "1",
+                "releasecontact_set-0-contact": contact.pk,
+                "releasecontact_set-0-order": "0",
+            }
+        ),
+    )
+    assert response.status_code == 302, (
+        response.context["adminform"].form.errors if response.context else ""
+    )
+    release = PressRelease.objects.get(title="Ny release")
+    assert set(release.tags.names()) == {"segregation", "skola"}
+    assert release.quotes.get().speaker == "Karin Ekholm"
+    page = client.get(release.get_absolute_url()).content.decode()
+    assert "Ett citat." in page and "Lena Holm" in page and "Borlänge" in page
+
+
+def test_a_script_in_the_body_is_cleaned_not_stored(admin_client, db):
+    response = admin_client.post(
+        reverse("admin:releases_pressrelease_add"),
+        _release_form(body='<p>Hej</p><script>alert("x")</script><img src=x onerror=alert(1)>'),
+    )
+    assert response.status_code == 302
+    body = PressRelease.objects.get().body
+    assert "<script" not in body and "onerror" not in body and "Hej" in body
+
+
+def _round_form(prefix_total, grants, **overrides):
+    data = {
+        "name": "Stöd",
+        "slug": "stod",
+        "first_year": "2018",
+        "last_year": "2020",
+        "yearly_budget": "425000000",
+        "decision_date": "",
+        "municipality_count": "",
+        "description": "",
+        "grants-TOTAL_FORMS": str(prefix_total),
+        "grants-INITIAL_FORMS": "0",
+    }
+    for i, (municipality, year) in enumerate(grants):
+        data.update(
+            {
+                f"grants-{i}-municipality": municipality,
+                f"grants-{i}-year": str(year),
+                f"grants-{i}-amount": "1000",
+            }
+        )
+    data.update(overrides)
+    return data
+
+
+def test_a_grant_outside_the_round_years_is_a_form_error(admin_client, borlange):
+    response = admin_client.post(
+        reverse("admin:municipalities_fundinground_add"), _round_form(1, [(borlange.pk, 2025)])
+    )
+    assert response.status_code == 200
+    assert "2018–2020" in response.content.decode()
+    assert not Grant.objects.exists()
+
+
+def test_a_duplicate_grant_is_a_form_error(admin_client, borlange):
+    response = admin_client.post(
+        reverse("admin:municipalities_fundinground_add"),
+        _round_form(2, [(borlange.pk, 2019), (borlange.pk, 2019)]),
+    )
+    assert response.status_code == 200
+    assert not Grant.objects.exists()
+
+
+def test_a_duplicate_grant_against_the_database_is_a_form_error(admin_client, make_grant, borlange):
+    make_grant(year=2019)
+    response = admin_client.post(
+        reverse("admin:municipalities_grant_add"),
+        {
+            "funding_round": Grant.objects.get().funding_round_id,
+            "municipality": borlange.pk,
+            "year": "2019",
+            "amount": "5",
+        },
+    )
+    assert response.status_code == 200
+    assert "already has a grant" in response.content.decode()
+    assert Grant.objects.count() == 1
