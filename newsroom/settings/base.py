@@ -210,3 +210,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+
+# taggit's Tag is not ours: its public page (the tag's releases) is named here.
+def _tag_url(tag):
+    from django.urls import reverse
+
+    return reverse("releases:tag", kwargs={"slug": tag.slug})
+
+
+ABSOLUTE_URL_OVERRIDES = {"taggit.tag": _tag_url}
