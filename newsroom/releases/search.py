@@ -99,9 +99,16 @@ def _postgres_search(queryset, query):
     queries = _queries(query)
     vector = RawSQL(VECTOR_SQL, [], output_field=SearchVectorField())
     plain_body = Func(
-        F("body"), Value("<[^>]+>"), Value(" "), Value("g"), function="regexp_replace"
+        F("body"),
+        Value("<[^>]+>"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
     )
-    text = Concat(F("lead"), Value(" \u2026 "), plain_body, output_field=TextField())
+    text = Concat(
+        F("lead"), Value(" \u2026 ", output_field=TextField()), plain_body, output_field=TextField()
+    )
     headline_options = {
         "start_sel": _START,
         "stop_sel": _STOP,
