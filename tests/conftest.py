@@ -152,6 +152,7 @@ def make_image(db):
         fields.setdefault("photographer", "Anna Fotograf")
         image = Image(**fields)
         image.file.save(f"bild-{n}.jpg", ContentFile(_jpeg_bytes(width, height, exif=exif)))
+        image.refresh_from_db()
         return image
 
     return make
