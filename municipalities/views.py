@@ -96,7 +96,10 @@ class VisitListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["form"] = self.form
-        context["filter_errors"] = self.form.errors if self.form.is_bound else {}
+        context["filter_errors"] = [
+            (self.form[name].id_for_label, self.form.fields[name].label, errors)
+            for name, errors in (self.form.errors.items() if self.form.is_bound else [])
+        ]
         context["upcoming_visits"] = self.visits().upcoming()
         return context
 

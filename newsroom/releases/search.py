@@ -106,8 +106,16 @@ def _postgres_search(queryset, query):
         function="regexp_replace",
         output_field=TextField(),
     )
-    text = Concat(
-        F("lead"), Value(" \u2026 ", output_field=TextField()), plain_body, output_field=TextField()
+    # Many bodies open with the lead: then the body alone, so the snippet does not repeat it.
+    text = Case(
+        When(~Q(lead="") & Q(body__contains=F("lead")), then=plain_body),
+        default=Concat(
+            F("lead"),
+            Value(" \u2026 ", output_field=TextField()),
+            plain_body,
+            output_field=TextField(),
+        ),
+        output_field=TextField(),
     )
     headline_options = {
         "start_sel": _START,
@@ -167,7 +175,11 @@ def _fallback_search(queryset, query):
 
 def _fallback_snippet(release, query, width=30):
     words = _words(query)
-    text = " ".join(filter(None, [release.lead, html.unescape(strip_tags(release.body))]))
+    body = html.unescape(strip_tags(re.sub(r"<[^>]+>", " ", release.body or "")))
+    body = " ".join(body.split())
+    # Many bodies open with the lead: do not show it twice.
+    lead = release.lead or ""
+    text = body if lead and lead.strip() in body else " ".join(filter(None, [lead, body]))
     tokens = text.split()
     if not tokens:
         return ""

@@ -31,6 +31,17 @@ def absolute(path):
     return f"{settings.SITE_URL}{path}"
 
 
+def filter_errors(form):
+    """Each unusable filter as (field id, label, messages), for the error summary."""
+    if not form.is_bound:
+        return []
+    return [
+        (form[name].id_for_label, form.fields[name].label, errors)
+        for name, errors in form.errors.items()
+        if name in form.fields
+    ]
+
+
 class PublicReleaseMixin:
     """Public views see only what `PressRelease.objects.public()` returns."""
 
@@ -59,7 +70,7 @@ class ReleaseListView(PublicReleaseMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["form"] = self.form
-        context["filter_errors"] = self.form.errors if self.form.is_bound else {}
+        context["filter_errors"] = filter_errors(self.form)
         context["active_filters"] = self._describe_filters()
         context["feed_links"] = self._feed_links()
         return context
@@ -203,12 +214,14 @@ class ReleaseDetailView(PublicReleaseMixin, DetailView):
         agency = Agency.current()
         images = [ri.image for ri in release.ordered_images]
         url = absolute(release.get_absolute_url())
+        translation_ = self._translation(release)
         context.update(
             agency=agency,
             contacts=[rc.contact for rc in release.ordered_contacts],
             images=images,
             boilerplate=release.effective_boilerplate(agency),
-            translation=self._translation(release),
+            translation=translation_,
+            translation_url=absolute(translation_.get_absolute_url()) if translation_ else "",
             related_releases=self._related(release),
             canonical_url=url,
             og_image=absolute(images[0].file.url) if images else "",

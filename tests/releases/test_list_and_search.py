@@ -200,7 +200,10 @@ def test_empty_and_overlong_searches(client, agency, make_release):
     assert empty.status_code == 200
     too_long = search(client, "kommun " * 1000)
     assert too_long.status_code == 200
-    assert "q" in too_long.context["filter_errors"]
+    assert [label for _id, label, _errors in too_long.context["filter_errors"]] in (
+        ["Sök"],
+        ["Search"],
+    )
 
 
 def test_search_query_count_does_not_grow(client, agency, make_release):
