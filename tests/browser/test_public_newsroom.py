@@ -56,10 +56,11 @@ def test_report_error_and_thanks_pages_pass_axe(page, live_server, demo, axe_aud
     axe_audit(page)
 
 
-def test_at_320_pixels_nothing_overflows(page, live_server, demo):
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_at_320_pixels_nothing_overflows(page, live_server, demo, language):
     page.set_viewport_size({"width": 320, "height": 800})
-    for path in ("/", "/releases/", PAGE_TYPES["release"], PAGE_TYPES["funding round"], "/images/"):
-        page.goto(f"{live_server.url}/sv{path}")
+    for path in PAGE_TYPES.values():
+        page.goto(f"{live_server.url}/{language}{path}")
         overflow = page.evaluate("document.documentElement.scrollWidth")
         assert overflow <= 320, f"{path} is {overflow}px wide at 320"
 
