@@ -1,7 +1,7 @@
 import csv
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -34,6 +34,13 @@ class MunicipalityDetailView(DetailView):
     template_name = "municipalities/municipality_detail.html"
     context_object_name = "municipality"
     release_count = 20
+
+    def get(self, request, *args, **kwargs):
+        # A journalist may type the SCB code (/municipalities/2081/): send them to the page.
+        if kwargs["slug"].isdigit():
+            municipality = get_object_or_404(Municipality, code=kwargs["slug"])
+            return redirect(municipality, permanent=True)
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return Municipality.objects.select_related("county")

@@ -32,6 +32,12 @@ def test_municipality_page_shows_releases_visits_and_grants(
     assert f"/{language}/feeds/rss/municipality/borlange/" in content
 
 
+def test_municipality_code_redirects_to_its_page(client, borlange):
+    response = client.get("/sv/municipalities/2081/")
+    assert response.status_code == 301
+    assert response["Location"] == "/sv/municipalities/borlange/"
+
+
 def test_unknown_municipality_and_county_are_404(client, db):
     assert client.get("/sv/municipalities/finns-inte/").status_code == 404
     assert client.get("/sv/counties/finns-inte/").status_code == 404
