@@ -106,9 +106,6 @@ class ReleaseRssFeed(Feed):
     def item_categories(self, item):
         return [tag.name for tag in item.tags.all()]
 
-    def item_author_name(self, item):
-        return None
-
 
 class ReleaseAtomFeed(ReleaseRssFeed):
     feed_type = Atom1Feed

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from municipalities.models import AgencyVisit
+from municipalities.models import AgencyVisit, Municipality
 from newsroom.core.forms import ContentReportForm
 from newsroom.core.models import Agency
 
@@ -98,8 +98,6 @@ class ReleaseListView(PublicReleaseMixin, ListView):
             }
         (name, value), = active.items()  # fmt: skip
         if name == "municipality":
-            from municipalities.models import Municipality
-
             municipality = Municipality.objects.filter(code=value).first()
             value = municipality.slug if municipality else None
         if name not in {"tag", "municipality", "kind", "language"} or not value:

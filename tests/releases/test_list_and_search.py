@@ -279,3 +279,20 @@ def test_migration_indexes_the_expression_the_search_uses():
 
     migration = importlib.import_module("newsroom.releases.migrations.0002_search_index")
     assert migration.INDEX_SQL == INDEX_SQL
+
+
+@pytest.mark.parametrize(
+    "query, feed",
+    [
+        ("", "/sv/feeds/rss/"),
+        ("tag=skola", "/sv/feeds/rss/tag/skola/"),
+        ("municipality=2081", "/sv/feeds/rss/municipality/borlange/"),
+        ("kind=news", "/sv/feeds/rss/kind/news/"),
+        ("language=en", "/sv/feeds/rss/language/en/"),
+        ("kind=news&tag=skola", "/sv/feeds/rss/"),
+    ],
+)
+def test_the_list_offers_the_feed_of_its_filter(client, agency, spread, query, feed):
+    response = client.get(f"/sv/releases/?{query}")
+    assert response.context["feed_links"]["rss"] == feed
+    assert client.get(feed).status_code == 200
