@@ -112,3 +112,12 @@ def test_journalist_downloads_a_web_size_from_the_image_bank(page, live_server, 
 
     with PILImage.open(download.value.path()) as picture:
         assert max(picture.size) == 640
+
+
+def test_a_release_prints_without_navigation_and_with_its_address(page, live_server, demo):
+    page.goto(f"{live_server.url}/sv{PAGE_TYPES['release']}")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert not page.locator(".share").is_visible()
+    assert page.locator(".print-only").is_visible()
+    assert page.locator(".release__aside .contact-card").first.is_visible()
