@@ -18,6 +18,19 @@ from .models import Agency
 REPORT_RATE = "5/h"
 
 
+def client_key(group, request):
+    """Who is sending, for the rate limit: behind a proxy, the address it passes on.
+
+    `CLIENT_IP_HEADER` names the header the proxy sets (e.g. HTTP_X_FORWARDED_FOR); its last
+    entry is the one our own proxy added, so a client cannot forge it away.
+    """
+    header = getattr(settings, "CLIENT_IP_HEADER", None)
+    forwarded = request.META.get(header, "") if header else ""
+    if forwarded:
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
 def language_redirect(request):
     """`/` goes to the newsroom in the browser's language (Swedish unless it asks for English)."""
     language = translation.get_language_from_request(request, check_path=False)
@@ -63,7 +76,7 @@ class ContentReportView(FormView):
 
     def post(self, request, *args, **kwargs):
         limited = is_ratelimited(
-            request, group="content-report", key="ip", rate=REPORT_RATE, method="POST",
+            request, group="content-report", key=client_key, rate=REPORT_RATE, method="POST",
             increment=True,
         )  # fmt: skip
         if limited:

@@ -193,6 +193,10 @@ MEDIABANK_MAX_DOCUMENT_BYTES = int(env("MEDIABANK_MAX_DOCUMENT_BYTES", 25 * 1024
 
 LOGIN_URL = "admin:login"
 
+# Behind a proxy: the request header with the client's address, for rate limits
+# (e.g. HTTP_X_FORWARDED_FOR); unset means REMOTE_ADDR.
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER")
+
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

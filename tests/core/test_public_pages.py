@@ -76,9 +76,9 @@ def test_home_page_shows_releases_visits_contacts_and_a_subscribe_spot(client, d
 # Report this content ---------------------------------------------------------------------
 
 
-def report(client, **fields):
+def report(client, headers=None, **fields):
     data = {"reason": "error", "message": "Fel datum.", "page_url": "/sv/x/", **fields}
-    return client.post(reverse("core:report"), data)
+    return client.post(reverse("core:report"), data, **(headers or {}))
 
 
 def test_report_is_stored_and_thanked(client, agency):
@@ -128,6 +128,18 @@ def test_report_is_rate_limited_per_client(client, agency):
         REMOTE_ADDR="10.0.0.9",
     )
     assert other.status_code == 302
+    cache.clear()
+
+
+def test_rate_limit_behind_a_proxy_uses_the_configured_header(client, agency, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    for _ in range(5):
+        assert report(client, {"HTTP_X_FORWARDED_FOR": "1.2.3.4, 10.0.0.1"}).status_code == 302
+    assert report(client, {"HTTP_X_FORWARDED_FOR": "9.9.9.9, 10.0.0.1"}).status_code == 429
+    assert report(client, {"HTTP_X_FORWARDED_FOR": "10.0.0.2"}).status_code == 302
     cache.clear()
 
 
