@@ -25,12 +25,19 @@ class FeedScope:
     title: str
     link: str
     releases: QuerySet
+    author: str = ""
 
 
 def feed_scope(scope=None, value=None):
     """What a feed covers; unknown scopes and values are a 404."""
-    releases = PressRelease.objects.public()
     agency = Agency.current().name
+    feed = _feed_scope(scope, value, agency)
+    feed.author = agency
+    return feed
+
+
+def _feed_scope(scope, value, agency):
+    releases = PressRelease.objects.public()
     if scope is None:
         return FeedScope(_("%(agency)s: press releases") % {"agency": agency},
                          reverse("releases:list"), releases)  # fmt: skip
@@ -79,6 +86,9 @@ class ReleaseRssFeed(Feed):
 
     def link(self, obj):
         return obj.link
+
+    def author_name(self, obj):
+        return obj.author
 
     def description(self, obj):
         return _("The latest public releases, newest first.")

@@ -155,18 +155,26 @@ def _words(query):
     return [word for word in re.split(r"\W+", query.lower()) if word][:MAX_WORDS]
 
 
+def _contains(field, word):
+    """Case-insensitive containment. SQLite's LIKE folds ASCII only, so “örebro” would miss
+    “Örebro”: the capitalised and upper-case spellings are tried too."""
+    condition = Q()
+    for variant in {word, word.capitalize(), word.upper()}:
+        condition |= Q(**{f"{field}__icontains": variant})
+    return condition
+
+
 def _fallback_search(queryset, query):
     words = _words(query)
     if not words:
         return queryset.none()
     rank = Value(0.0)
     for word in words:
-        queryset = queryset.filter(
-            Q(title__icontains=word) | Q(lead__icontains=word) | Q(body__icontains=word)
-        )
-        for field, weight in (("title", 1.0), ("lead", 0.4), ("body", 0.2)):
+        in_title, in_lead, in_body = (_contains(field, word) for field in ("title", "lead", "body"))
+        queryset = queryset.filter(in_title | in_lead | in_body)
+        for condition, weight in ((in_title, 1.0), (in_lead, 0.4), (in_body, 0.2)):
             rank = rank + Case(
-                When(**{f"{field}__icontains": word}, then=Value(weight)),
+                When(condition, then=Value(weight)),
                 default=Value(0.0),
                 output_field=FloatField(),
             )

@@ -77,3 +77,11 @@ def test_contacts_list_query_count_is_fixed(client, agency, make_contact):
     with CaptureQueriesContext(connection) as many:
         client.get("/sv/contacts/")
     assert len(few) == len(many)
+
+
+def test_contact_page_lists_their_public_releases(client, agency, make_contact, make_release):
+    contact = make_contact(name="Lena Holm")
+    make_release(title="Med Lena", contacts=[contact])
+    make_release(title="Utkast med Lena", contacts=[contact], status="draft")
+    response = client.get(contact.get_absolute_url())
+    assert [r.title for r in response.context["releases"]] == ["Med Lena"]

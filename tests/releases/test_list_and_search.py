@@ -296,3 +296,8 @@ def test_the_list_offers_the_feed_of_its_filter(client, agency, spread, query, f
     response = client.get(f"/sv/releases/?{query}")
     assert response.context["feed_links"]["rss"] == feed
     assert client.get(feed).status_code == 200
+
+
+def test_fallback_search_folds_swedish_capitals(client, agency, make_release, settings):
+    make_release(title="Besök i Örebro")
+    assert titles(search(client, "örebro")) == ["Besök i Örebro"]
