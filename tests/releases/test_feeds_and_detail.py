@@ -224,3 +224,10 @@ def test_tag_get_absolute_url(db):
     from taggit.models import Tag
 
     assert Tag.objects.create(name="Skola", slug="skola").get_absolute_url() == "/sv/tags/skola/"
+
+
+def test_release_page_hides_a_visit_that_is_not_public(client, agency, make_release, make_visit):
+    visit = make_visit(title="Internt möte", is_public=False)
+    release = make_release(visit=visit)
+    content = client.get(release.get_absolute_url()).content.decode()
+    assert "Internt möte" not in content and visit.get_absolute_url() not in content
