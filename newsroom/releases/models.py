@@ -39,7 +39,7 @@ class PressReleaseQuerySet(models.QuerySet):
         return self.filter(
             Q(status=PressRelease.Status.PUBLISHED)
             | Q(status=PressRelease.Status.SCHEDULED, publish_at__lte=timezone.now())
-            | Q(status=PressRelease.Status.WITHDRAWN)
+            | Q(status=PressRelease.Status.WITHDRAWN, published_at__isnull=False)
         )
 
     def for_listing(self):
