@@ -91,7 +91,7 @@ def _quote_text(quote):
     return f"{quote['speaker']}: “{quote['text']}”" + (f" ({extra})" if extra else "")
 
 
-_TOKEN = re.compile(r"\s+|[^\s]+")
+_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 
 
 def inline_diff(old, new):
