@@ -31,7 +31,7 @@ class PressReleaseAdminForm(forms.ModelForm):
     """The release form with the rich-text body and optimistic locking on `version`."""
 
     body = ProseEditorFormField(
-        label=_("body"),
+        label=_("Body"),
         required=False,
         config=BODY_EDITOR,
         help_text=_("Headings, lists, links and block quotes from the toolbar; no HTML needed."),
