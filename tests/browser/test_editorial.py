@@ -1,4 +1,7 @@
-"""The editorial workflow in a real browser: a press officer writes and submits, an editor schedules."""
+"""The editorial workflow in a real browser.
+
+A press officer writes a release in the editor and submits it; an editor schedules it.
+"""
 
 import datetime as dt
 
@@ -24,8 +27,8 @@ def log_in(page, live_server, username):
 def test_officer_writes_and_submits_then_editor_schedules(
     page,
     live_server,
-    press_officer,
-    editor,
+    press_officer,  # noqa: F811
+    editor,  # noqa: F811
     make_contact,
     agency,
     axe_audit,  # noqa: F811
