@@ -381,7 +381,10 @@ class PressReleaseAdmin(admin.ModelAdmin):
             "submit": CommentForm(prefix="submit"),
             "return": ReturnForm(prefix="return"),
             "publish": CommentForm(prefix="publish"),
-            "schedule": ScheduleForm(prefix="schedule"),
+            "schedule": ScheduleForm(
+                prefix="schedule",
+                initial={"publish_at": release.publish_at} if release.publish_at else None,
+            ),
             "unschedule": CommentForm(prefix="unschedule"),
             "withdraw": WithdrawForm(prefix="withdraw"),
         }

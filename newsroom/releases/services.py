@@ -294,23 +294,23 @@ def release_baseline_revision(*, release):
     Releases made before revisions existed (or loaded from fixtures) get one this way, so
     that a later stale save can show what changed since.
     """
-    existing = release.revisions.filter(version=release.version).first()
-    if existing:
-        return existing
-    return ReleaseRevision.objects.create(
+    revision, _created = ReleaseRevision.objects.get_or_create(
         release=release,
         version=release.version,
-        title=release.title,
-        lead=release.lead,
-        body=release.body,
-        data={
-            key: value
-            for key, value in revisions.snapshot(release).items()
-            if key not in {"title", "lead", "body"}
+        defaults={
+            "title": release.title,
+            "lead": release.lead,
+            "body": release.body,
+            "data": {
+                key: value
+                for key, value in revisions.snapshot(release).items()
+                if key not in {"title", "lead", "body"}
+            },
+            "comment": _("Saved before revisions were kept."),
+            "created_by": release.updated_by,
         },
-        comment=_("Saved before revisions were kept."),
-        created_by=release.updated_by,
     )
+    return revision
 
 
 def changes_since(release, base_version):
