@@ -63,7 +63,7 @@ def _open_image(upload):
     if image.format not in ALLOWED_IMAGE_FORMATS:
         raise ValidationError(
             _("%(format)s images are not accepted: upload a JPEG, PNG or WebP file.")
-            % {"format": image.format or _("This kind of")},
+            % {"format": image.format},
             code="image_format",
         )
     width, height = image.size

@@ -222,7 +222,9 @@ class PressReleaseAdmin(admin.ModelAdmin):
         for line in refused:
             self.message_user(request, line, messages.ERROR)
 
-    @admin.action(description=gettext_lazy("Submit selected releases for review"))
+    @admin.action(
+        description=gettext_lazy("Submit selected releases for review"), permissions=["change"]
+    )
     def submit_selected(self, request, queryset):
         self._run_action(
             request,

@@ -100,6 +100,9 @@ def _require_checklist(release):
 
 def _move(release, *, by, action, to_status, comment="", fields=()):
     from_status = release.status
+    if to_status in {Status.PUBLISHED, Status.WITHDRAWN}:
+        # A public (or withdrawn) release needs no preview: its links stop working.
+        release.preview_links.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
     release.status = to_status
     release.version += 1
     release.updated_by = by

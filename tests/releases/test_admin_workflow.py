@@ -255,3 +255,25 @@ def _form_data(form, **overrides):
         data.setdefault(f"{prefix}-INITIAL_FORMS", "0")
     data.update(overrides)
     return data
+
+
+def test_an_administrator_publishes_and_manages_users(administrator, in_review, client):
+    client.force_login(administrator)
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 200
+    client.post(workflow_url(in_review), {"action": "publish"})
+    assert _status(in_review) == Status.PUBLISHED
+
+
+def test_editors_and_press_officers_do_not_manage_users(officer_client, editor_client):
+    for client in (officer_client, editor_client):
+        assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+
+
+def test_a_nonexistent_time_in_stockholm_is_a_form_error(editor_client, in_review):
+    # 02:30 on the last Sunday of March 2099 does not exist in Swedish time (clocks skip it).
+    response = editor_client.post(
+        workflow_url(in_review),
+        {"action": "schedule", "schedule-publish_at": "2099-03-29T02:30"},
+    )
+    assert response.status_code == 200
+    assert _status(in_review) == Status.IN_REVIEW

@@ -95,3 +95,8 @@ def test_a_scheduled_release_before_its_time_can_be_previewed(in_review, editor,
     link = services.release_preview_link_create(release=in_review, by=editor)
     assert client.get(_path(link)).status_code == 200
     assert PressRelease.objects.get(pk=in_review.pk).status == "scheduled"
+
+
+def test_publishing_stops_the_preview_links(client, link, draft, editor):
+    services.release_publish(release=draft, by=editor)
+    assert client.get(_path(link)).status_code == 410
