@@ -13,7 +13,14 @@ class PublicReleaseMixin:
         return PressRelease.objects.public()
 
 
-class ReleaseDetailView(PublicReleaseMixin, DetailView):
+class ReleaseAddressMixin(PublicReleaseMixin):
+    """A release's own page: the public ones, and withdrawn ones (shown with a notice)."""
+
+    def get_queryset(self):
+        return PressRelease.objects.at_address()
+
+
+class ReleaseDetailView(ReleaseAddressMixin, DetailView):
     model = PressRelease
     template_name = "releases/release_detail.html"
     context_object_name = "release"
