@@ -1,7 +1,14 @@
 """The newsroom's roles as Django groups, and the permissions each holds.
 
-`sync_roles()` is idempotent: the data migration calls it, and so can a deployment after
-new models arrive.
+`sync_roles()` is idempotent: the data migration `releases.0003_editorial_roles` creates
+the groups with it, and every `migrate` runs it again (post_migrate) so that permissions of
+models added later reach the groups too.
+
+- Press officer: drafts and edits releases, attaches media, quotes and contacts, submits
+  for review; cannot publish, schedule or withdraw.
+- Editor: all that, plus `releases.publish_pressrelease` (approve, publish, schedule,
+  withdraw) and the agency profile, contacts, visits and funding data.
+- Administrator: all that, plus users and groups.
 """
 
 # Group names are stored, so they stay fixed; both languages so that either reader knows them.
@@ -62,9 +69,15 @@ def codename(model_label, action):
     return app_label, f"{action}_{model}"
 
 
-def sync_roles(using="default"):
-    """Create or update the role groups with exactly their permissions."""
-    from django.contrib.auth.models import Group, Permission
+def sync_roles(using="default", apps=None):
+    """Create or update the role groups with exactly their permissions.
+
+    `apps` is a migration's app registry when a data migration calls it.
+    """
+    if apps is None:
+        from django.apps import apps
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
 
     permissions = {
         (p.content_type.app_label, p.codename): p

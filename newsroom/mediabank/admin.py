@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .forms import DocumentForm, ImageForm
 from .models import Document, Image
 
 
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
+    form = ImageForm
     list_display = [
         "thumbnail",
         "title",
@@ -42,6 +44,7 @@ class ImageAdmin(admin.ModelAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
+    form = DocumentForm
     list_display = ["title", "content_type", "size", "uploaded_at"]
     list_filter = ["content_type"]
     search_fields = ["title"]

@@ -1,92 +1,133 @@
-from django import forms
-from django.conf import settings
-from django.utils.translation import gettext_lazy as _
-from taggit.models import Tag
+"""Forms of the editorial workflow in the admin."""
 
-from municipalities.models import County, Municipality
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorFormField
 
 from .models import PressRelease
+from .services import changes_since
 
-# A search longer than this is refused with a message rather than sent to the database.
-MAX_QUERY_LENGTH = 200
+# What the body editor offers; `sanitize.py` is the allow-list whatever the browser sends.
+BODY_EDITOR = {
+    "extensions": {
+        "Bold": True,
+        "Italic": True,
+        "Heading": {"levels": [2, 3, 4]},
+        "BulletList": True,
+        "OrderedList": True,
+        "ListItem": True,
+        "Blockquote": True,
+        "HardBreak": True,
+        "HorizontalRule": True,
+        "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto", "tel"]},
+        "History": True,
+    }
+}
 
 
-class ReleaseFilterForm(forms.Form):
-    """The filters of the release list and the search page, all kept in the query string.
+class PressReleaseAdminForm(forms.ModelForm):
+    """The release form with the rich-text body and optimistic locking on `version`."""
 
-    Choices come from what the public can actually find, so a filter never leads nowhere.
-    Each field is optional; an invalid value is reported and ignored, never a 500.
-    """
+    body = ProseEditorFormField(
+        label=_("Body"),
+        required=False,
+        config=BODY_EDITOR,
+        help_text=_("Headings, lists, links and block quotes from the toolbar; no HTML needed."),
+    )
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=MAX_QUERY_LENGTH, strip=True)
-    kind = forms.ChoiceField(label=_("Kind"), required=False)
-    tag = forms.ChoiceField(label=_("Tag"), required=False)
-    municipality = forms.ChoiceField(label=_("Municipality"), required=False)
-    county = forms.ChoiceField(label=_("County"), required=False)
-    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
-    language = forms.ChoiceField(label=_("Language"), required=False)
+    class Meta:
+        model = PressRelease
+        fields = [
+            "kind",
+            "language",
+            "translation_of",
+            "title",
+            "slug",
+            "lead",
+            "body",
+            "tags",
+            "municipalities",
+            "visit",
+            "funding_round",
+            "documents",
+            "boilerplate",
+            "send_notification",
+            "update_note",
+        ]
 
-    FILTERS = ["kind", "tag", "municipality", "county", "year", "language"]
-
-    def __init__(self, data=None, *, public_releases):
-        super().__init__(data)
-        everything = [("", _("All"))]
-        self.fields["kind"].choices = everything + list(PressRelease.Kind.choices)
-        self.fields["language"].choices = everything + list(settings.LANGUAGES)
-        self.fields["tag"].choices = everything + list(
-            Tag.objects.filter(releases_taggedrelease_items__content_object__in=public_releases)
-            .distinct()
-            .order_by("name")
-            .values_list("slug", "name")
-        )
-        self.fields["municipality"].choices = everything + list(
-            Municipality.objects.filter(releases__in=public_releases)
-            .distinct()
-            .order_by("name")
-            .values_list("code", "name")
-        )
-        self.fields["county"].choices = everything + list(
-            County.objects.filter(municipalities__releases__in=public_releases)
-            .distinct()
-            .order_by("name")
-            .values_list("code", "name")
-        )
-        years = sorted(
-            {d.year for d in public_releases.dates("published_at", "year")}, reverse=True
-        )
-        self.fields["year"].choices = everything + [(y, str(y)) for y in years]
-
-    def filter(self, queryset):
-        """The queryset narrowed by every valid filter; invalid ones are left out."""
-        data = self.cleaned_data if self.is_bound else {}
-        if data.get("kind"):
-            queryset = queryset.filter(kind=data["kind"])
-        if data.get("language"):
-            queryset = queryset.filter(language=data["language"])
-        if data.get("tag"):
-            queryset = queryset.filter(tags__slug=data["tag"])
-        if data.get("municipality"):
-            queryset = queryset.filter(municipalities__code=data["municipality"])
-        if data.get("county"):
-            queryset = queryset.filter(municipalities__county__code=data["county"])
-        if data.get("year"):
-            queryset = queryset.filter(published_at__year=data["year"])
-        if any(data.get(name) for name in ("tag", "municipality", "county")):
-            queryset = queryset.distinct()
-        return queryset
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.changes_meanwhile = None
+        if self.instance.pk:
+            self.fields["base_version"].initial = self.instance.version
 
     def clean(self):
         cleaned = super().clean()
-        # Keep the valid filters even when another one is wrong.
-        for name in list(self.errors):
-            cleaned.pop(name, None)
+        if not self.instance.pk:
+            return cleaned
+        base = cleaned.get("base_version")
+        # Lock the row until the admin's transaction ends: no save can slip in between.
+        current = (
+            PressRelease.objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if base != current:
+            self.changes_meanwhile = changes_since(self.instance, base or 0)
+            # Saving again, after reading what changed, replaces it deliberately.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("base_version")] = current
+            raise ValidationError(
+                _(
+                    "Someone else saved this release after you opened it. Nothing was saved: "
+                    "your text is still in the form. Read what changed meanwhile (above), then "
+                    "either reload the page and make your changes again, or save once more to "
+                    "replace their version with yours."
+                ),
+                code="stale",
+            )
         return cleaned
 
-    @property
-    def active_filters(self):
-        data = self.cleaned_data if self.is_bound else {}
-        return {name: data[name] for name in self.FILTERS if data.get(name)}
 
-    @property
-    def query(self):
-        return (self.cleaned_data.get("q") or "") if self.is_bound else ""
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown in the release's history."),
+    )
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What should change?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The press officer sees this in the release's history."),
+    )
+
+
+class ScheduleForm(forms.Form):
+    publish_at = forms.DateTimeField(
+        label=_("Publish at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Swedish time (Europe/Stockholm)."),
+    )
+    comment = forms.CharField(label=_("Comment"), required=False)
+
+    def clean_publish_at(self):
+        publish_at = self.cleaned_data["publish_at"]
+        if publish_at <= timezone.now():
+            raise ValidationError(_("The time to publish at must be in the future."), code="past")
+        return publish_at
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for withdrawal"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown publicly on the release's page."),
+    )

@@ -31,6 +31,17 @@ class PressReleaseQuerySet(models.QuerySet):
             | Q(status=PressRelease.Status.SCHEDULED, publish_at__lte=timezone.now())
         )
 
+    def at_address(self):
+        """What a release's own address shows: the public ones, and withdrawn ones (with a notice).
+
+        Withdrawn releases leave every list, feed and search but keep their page.
+        """
+        return self.filter(
+            Q(status=PressRelease.Status.PUBLISHED)
+            | Q(status=PressRelease.Status.SCHEDULED, publish_at__lte=timezone.now())
+            | Q(status=PressRelease.Status.WITHDRAWN, published_at__isnull=False)
+        )
+
     def for_listing(self):
         """What a list of release cards needs, in a fixed number of queries."""
         return self.select_related("visit__municipality", "funding_round").prefetch_related(
@@ -54,6 +65,8 @@ class PressRelease(models.Model):
     # States in which the public may see the release (scheduled only once its time has come).
     PUBLIC_STATES = {Status.PUBLISHED, Status.SCHEDULED}
     EDITABLE_STATES = {Status.DRAFT, Status.IN_REVIEW}
+    # States a release may be published or scheduled from (scheduled: only before its time).
+    PUBLISHABLE_STATES = {Status.DRAFT, Status.IN_REVIEW, Status.SCHEDULED}
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.PRESS_RELEASE)
     language = models.CharField(
@@ -314,3 +327,136 @@ class ReleaseImage(models.Model):
 
     def __str__(self):
         return str(self.image)
+
+
+class ReleaseEvent(models.Model):
+    """One step of the editorial workflow: who moved the release where, when and why."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        EDIT = "edit", _("Edited")
+        SUBMIT = "submit", _("Submitted for review")
+        RETURN = "return", _("Returned to draft")
+        PUBLISH = "publish", _("Published")
+        SCHEDULE = "schedule", _("Scheduled")
+        UNSCHEDULE = "unschedule", _("Unscheduled")
+        WITHDRAW = "withdraw", _("Withdrawn")
+        RESTORE = "restore", _("Revision restored")
+        PREVIEW_LINK = "preview_link", _("Preview link made")
+        PREVIEW_REVOKE = "preview_revoke", _("Preview link revoked")
+
+    release = models.ForeignKey(
+        PressRelease, on_delete=models.CASCADE, related_name="events", verbose_name=_("release")
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action)
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=PressRelease.Status, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=20, choices=PressRelease.Status, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+        help_text=_("Empty when a management command or the system did it."),
+    )
+
+    class Meta:
+        verbose_name = _("workflow event")
+        verbose_name_plural = _("workflow events")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} · {self.release}"
+
+    def get_absolute_url(self):
+        return reverse("admin:releases_pressrelease_workflow", args=[self.release_id])
+
+
+class ReleaseRevision(models.Model):
+    """A snapshot of a release's content as saved: title, lead, body, quotes and relations."""
+
+    release = models.ForeignKey(
+        PressRelease, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("release")
+    )
+    version = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    lead = models.TextField(_("lead"), blank=True)
+    body = models.TextField(_("body"), blank=True)
+    # Quotes and relations, as written by `releases.revisions.snapshot()`.
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    comment = models.CharField(_("comment"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("saved"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("saved by"),
+    )
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        ordering = ["-version", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "version"], name="releaserevision_unique_version"
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(title)s, version %(version)s") % {"title": self.title, "version": self.version}
+
+    def get_absolute_url(self):
+        return reverse("admin:releases_pressrelease_revisions", args=[self.release_id])
+
+
+class PreviewLink(models.Model):
+    """A signed, expiring link to preview a release that is not public yet.
+
+    The signed token carries the release and this row's key; the row says whether the link
+    still works. Making a new link revokes the release's earlier ones.
+    """
+
+    release = models.ForeignKey(
+        PressRelease,
+        on_delete=models.CASCADE,
+        related_name="preview_links",
+        verbose_name=_("release"),
+    )
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("preview link")
+        verbose_name_plural = _("preview links")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return _("Preview of %(release)s") % {"release": self.release}
+
+    def get_absolute_url(self):
+        from .preview import preview_url
+
+        return preview_url(self)
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -7,7 +7,7 @@ One interface whatever the database:
 
 On PostgreSQL each release is matched with the text-search configuration of its own language
 (`swedish` or `english`), weighted title (A) > lead (B) > body (C), through the expression
-that the GIN index of migration `0002_search_index` is built on, so the index serves the
+that the GIN index of migration `0004_search_index` is built on, so the index serves the
 query. Elsewhere (SQLite) every word must occur in the title, lead or body, ranked by where.
 """
 
@@ -35,7 +35,7 @@ _CONFIG_SQL = (
     f"CASE WHEN {_TABLE}.\"language\" = 'en' "
     "THEN 'english'::regconfig ELSE 'swedish'::regconfig END"
 )
-# The same expression is indexed (see migrations/0002_search_index.py): keep them identical.
+# The same expression is indexed (see migrations/0004_search_index.py): keep them identical.
 VECTOR_SQL = " || ".join(
     f"setweight(to_tsvector({_CONFIG_SQL}, coalesce({_TABLE}.\"{column}\", '')), '{weight}')"
     for column, weight in (("title", "A"), ("lead", "B"), ("body", "C"))

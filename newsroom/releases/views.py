@@ -16,7 +16,7 @@ from municipalities.models import AgencyVisit, Municipality
 from newsroom.core.forms import ContentReportForm
 from newsroom.core.models import Agency
 
-from .forms import ReleaseFilterForm
+from .filters import ReleaseFilterForm
 from .models import PressRelease, ReleaseContact, ReleaseImage
 from .search import add_snippets, search_releases
 
@@ -159,7 +159,14 @@ class TagDetailView(PublicReleaseMixin, ListView):
         return context
 
 
-class ReleaseDetailView(PublicReleaseMixin, DetailView):
+class ReleaseAddressMixin(PublicReleaseMixin):
+    """A release's own page: the public ones, and withdrawn ones (shown with a notice)."""
+
+    def get_queryset(self):
+        return PressRelease.objects.at_address()
+
+
+class ReleaseDetailView(ReleaseAddressMixin, DetailView):
     model = PressRelease
     template_name = "releases/release_detail.html"
     context_object_name = "release"

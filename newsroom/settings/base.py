@@ -191,6 +191,9 @@ MEDIABANK_MAX_IMAGE_BYTES = int(env("MEDIABANK_MAX_IMAGE_BYTES", 20 * 1024 * 102
 MEDIABANK_MAX_IMAGE_PIXELS = int(env("MEDIABANK_MAX_IMAGE_PIXELS", 60_000_000))
 MEDIABANK_MAX_DOCUMENT_BYTES = int(env("MEDIABANK_MAX_DOCUMENT_BYTES", 25 * 1024 * 1024))
 
+# How long a release's preview link works (days).
+RELEASE_PREVIEW_DAYS = int(env("RELEASE_PREVIEW_DAYS", 7))
+
 LOGIN_URL = "admin:login"
 
 # Behind a proxy: the request header with the client's address, for rate limits
@@ -204,7 +207,7 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [SITE_URL])
 
 LOGGING = {

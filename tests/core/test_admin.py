@@ -85,6 +85,12 @@ def test_a_superuser_creates_a_complete_release_that_then_shows_on_the_site(
         response.context["adminform"].form.errors if response.context else ""
     )
     release = PressRelease.objects.get(title="Ny release")
+    assert release.status == PressRelease.Status.DRAFT  # the form never sets the status
+    admin_client.post(
+        reverse("admin:releases_pressrelease_workflow", args=[release.pk]), {"action": "publish"}
+    )
+    release.refresh_from_db()
+    assert release.status == PressRelease.Status.PUBLISHED
     assert set(release.tags.names()) == {"segregation", "skola"}
     assert release.quotes.get().speaker == "Karin Ekholm"
     page = client.get(release.get_absolute_url()).content.decode()

@@ -36,3 +36,28 @@ def test_production_starts_with_its_required_settings():
 
 def test_development_defaults_need_nothing_set():
     assert _check({}).returncode == 0
+
+
+# The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for the live server; a deployment never does.
+_NOT_INHERITED = ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+
+
+def test_production_settings_pass_the_deployment_checks():
+    env = {
+        "DEBUG": "0",
+        "SECRET_KEY": "k" * 20 + "Xy9!" * 10,
+        "ALLOWED_HOSTS": "news.example.se",
+        "SITE_URL": "https://news.example.se",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env={
+            **{k: v for k, v in os.environ.items() if k not in _NOT_INHERITED},
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings.base",
+            **env,
+        },
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

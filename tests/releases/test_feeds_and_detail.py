@@ -231,3 +231,39 @@ def test_release_page_hides_a_visit_that_is_not_public(client, agency, make_rele
     release = make_release(visit=visit)
     content = client.get(release.get_absolute_url()).content.decode()
     assert "Internt möte" not in content and visit.get_absolute_url() not in content
+
+
+def test_withdrawn_release_keeps_its_page_but_leaves_every_list(client, agency, make_release):
+    release = make_release(title="Dragits tillbaka om kommunen")
+    release.status = PressRelease.Status.WITHDRAWN
+    release.withdrawn_reason = "Fel uppgifter."
+    release.save()
+    page = client.get(release.get_absolute_url())
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert 'class="withdrawn-notice"' in content
+    assert '<meta name="robots" content="noindex, nofollow">' in content
+    assert "application/ld+json" not in content and 'class="share"' not in content
+    for path in (
+        "/sv/",
+        "/sv/releases/",
+        "/sv/search/?q=kommunen",
+        "/sv/feeds/rss/",
+        "/sitemap.xml",
+    ):
+        assert "Dragits tillbaka" not in client.get(path).content.decode(), path
+
+
+def test_preview_has_no_share_report_or_structured_data(client, agency, make_release):
+    from django.contrib.auth.models import User
+
+    from newsroom.releases.preview import preview_url
+    from newsroom.releases.services import release_preview_link_create
+
+    editor = User.objects.create_superuser("redaktor", "r@example.se", "x")
+    draft = make_release(title="Utkast att visa", status=PressRelease.Status.DRAFT)
+    link = release_preview_link_create(release=draft, by=editor)
+    content = client.get(preview_url(link, absolute=False)).content.decode()
+    assert "Utkast att visa" in content and 'class="preview-banner"' in content
+    assert "application/ld+json" not in content
+    assert 'class="share"' not in content and 'action="/sv/report/"' not in content

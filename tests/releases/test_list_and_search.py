@@ -277,7 +277,7 @@ def test_migration_indexes_the_expression_the_search_uses():
 
     from newsroom.releases.search import INDEX_SQL
 
-    migration = importlib.import_module("newsroom.releases.migrations.0002_search_index")
+    migration = importlib.import_module("newsroom.releases.migrations.0004_search_index")
     assert migration.INDEX_SQL == INDEX_SQL
 
 

@@ -24,7 +24,7 @@ def drop_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("releases", "0001_initial"),
+        ("releases", "0003_editorial_roles"),
     ]
 
     operations = [

@@ -1,0 +1,432 @@
+"""Every change of a release's workflow state, and its revisions and preview links.
+
+Admin buttons, admin actions and management commands all call these functions. Each one
+checks the acting user's permission (`by=None` means an operator on the command line),
+locks the release's row, refuses a transition that its state does not allow with a
+`TransitionError` (a `ValidationError`, so forms show it), and records who did what, when.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.apps import apps
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from . import revisions
+from .checklist import blocking_problems
+from .models import (
+    PressRelease,
+    PreviewLink,
+    Quote,
+    ReleaseContact,
+    ReleaseEvent,
+    ReleaseImage,
+    ReleaseRevision,
+)
+from .signals import release_published, release_scheduled
+
+Status = PressRelease.Status
+Action = ReleaseEvent.Action
+PUBLISH_PERMISSION = "releases.publish_pressrelease"
+CHANGE_PERMISSION = "releases.change_pressrelease"
+PREVIEW_SALT = "newsroom.releases.preview"
+
+
+class TransitionError(ValidationError):
+    """A workflow step that the release's state (or content) does not allow."""
+
+
+# Permissions ---------------------------------------------------------------------------
+
+
+def can_publish(user):
+    return user is None or user.has_perm(PUBLISH_PERMISSION)
+
+
+def can_edit(user, release):
+    """Press officers edit drafts and releases in review; editors edit in any state."""
+    if user is None:
+        return True
+    if not user.has_perm(CHANGE_PERMISSION):
+        return False
+    return release is None or release.status in PressRelease.EDITABLE_STATES or can_publish(user)
+
+
+def _require_publisher(by):
+    if not can_publish(by):
+        raise PermissionDenied(_("Only editors may publish, schedule or withdraw releases."))
+
+
+def _require_editor_of(by, release):
+    if not can_edit(by, release):
+        raise PermissionDenied(_("You may not change this release."))
+
+
+# Helpers -------------------------------------------------------------------------------
+
+
+def _lock(release):
+    """Lock the release's row for the transaction and bring the instance up to date."""
+    PressRelease.objects.select_for_update().filter(pk=release.pk).values_list("pk").get()
+    release.refresh_from_db()
+
+
+def _require_state(release, allowed, message):
+    if release.status not in allowed:
+        raise TransitionError(message, code="state")
+
+
+def _require_not_public(release):
+    if release.is_public:
+        raise TransitionError(
+            _("The release is already public: withdraw it instead."), code="public"
+        )
+
+
+def _require_checklist(release):
+    problems = blocking_problems(release)
+    if problems:
+        raise TransitionError(
+            [_("Cannot publish: %(problem)s") % {"problem": item.message} for item in problems],
+            code="checklist",
+        )
+
+
+def _move(release, *, by, action, to_status, comment="", fields=()):
+    from_status = release.status
+    if to_status in {Status.PUBLISHED, Status.WITHDRAWN}:
+        # A public (or withdrawn) release needs no preview: its links stop working.
+        release.preview_links.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    release.status = to_status
+    release.version += 1
+    release.updated_by = by
+    release.save(
+        update_fields=[
+            "status",
+            "version",
+            "publish_at",
+            "published_at",
+            "updated_at",
+            "updated_by",
+            *fields,
+        ]
+    )
+    return _record(release, by=by, action=action, from_status=from_status, comment=comment)
+
+
+def _record(release, *, by, action, from_status="", comment=""):
+    return ReleaseEvent.objects.create(
+        release=release,
+        action=action,
+        from_status=from_status,
+        to_status=release.status,
+        comment=comment,
+        version=release.version,
+        by=by,
+    )
+
+
+def _local(moment):
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+# Transitions ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def release_submit(*, release, by, comment=""):
+    """Draft → in review."""
+    _require_editor_of(by, release)
+    _lock(release)
+    _require_state(release, {Status.DRAFT}, _("Only a draft can be submitted for review."))
+    return _move(release, by=by, action=Action.SUBMIT, to_status=Status.IN_REVIEW, comment=comment)
+
+
+@transaction.atomic
+def release_return_to_draft(*, release, by, comment):
+    """In review → draft, with a comment that says what to change."""
+    _require_publisher(by)
+    _lock(release)
+    _require_state(
+        release, {Status.IN_REVIEW}, _("Only a release in review can be returned to draft.")
+    )
+    if not (comment or "").strip():
+        raise TransitionError(
+            {"comment": _("Say what should change before the release comes back.")},
+            code="comment",
+        )
+    return _move(release, by=by, action=Action.RETURN, to_status=Status.DRAFT, comment=comment)
+
+
+@transaction.atomic
+def release_publish(*, release, by, comment=""):
+    """Draft, in review or scheduled (before its time) → published now."""
+    _require_publisher(by)
+    _lock(release)
+    _require_state(
+        release,
+        PressRelease.PUBLISHABLE_STATES,
+        _("A release that is %(status)s cannot be published.")
+        % {"status": release.get_status_display().lower()},
+    )
+    _require_not_public(release)
+    _require_checklist(release)
+    # Withdrawal is final, so a release published here has been public before only if an
+    # earlier publication was recorded (kept for safety should that rule ever change).
+    first_publication = not release.events.filter(action=Action.PUBLISH).exists()
+    release.publish_at = None
+    release.published_at = None  # save() stamps the moment of publication
+    event = _move(
+        release, by=by, action=Action.PUBLISH, to_status=Status.PUBLISHED, comment=comment
+    )
+    release_published.send(
+        sender=PressRelease, release=release, first_publication=first_publication
+    )
+    return event
+
+
+@transaction.atomic
+def release_schedule(*, release, by, publish_at, comment=""):
+    """Draft, in review or scheduled (before its time) → scheduled for a future moment."""
+    _require_publisher(by)
+    _lock(release)
+    _require_state(
+        release,
+        PressRelease.PUBLISHABLE_STATES,
+        _("A release that is %(status)s cannot be scheduled.")
+        % {"status": release.get_status_display().lower()},
+    )
+    _require_not_public(release)
+    if publish_at is None or timezone.is_naive(publish_at):
+        raise TransitionError({"publish_at": _("Give a date and time.")}, code="publish_at")
+    if publish_at <= timezone.now():
+        raise TransitionError(
+            {"publish_at": _("The time to publish at must be in the future.")},
+            code="past",
+        )
+    _require_checklist(release)
+    release.publish_at = publish_at
+    event = _move(
+        release,
+        by=by,
+        action=Action.SCHEDULE,
+        to_status=Status.SCHEDULED,
+        comment=comment or _("To be published %(when)s.") % {"when": _local(publish_at)},
+    )
+    release_scheduled.send(sender=PressRelease, release=release)
+    return event
+
+
+@transaction.atomic
+def release_unschedule(*, release, by, comment=""):
+    """Scheduled (before its time) → draft."""
+    _require_publisher(by)
+    _lock(release)
+    _require_state(release, {Status.SCHEDULED}, _("The release is not scheduled."))
+    _require_not_public(release)
+    release.publish_at = None
+    release.published_at = None
+    return _move(release, by=by, action=Action.UNSCHEDULE, to_status=Status.DRAFT, comment=comment)
+
+
+@transaction.atomic
+def release_withdraw(*, release, by, reason):
+    """Public → withdrawn: the page stays with a notice and the reason; no email goes out."""
+    _require_publisher(by)
+    _lock(release)
+    if not release.is_public:
+        raise TransitionError(_("Only a public release can be withdrawn."), code="state")
+    if not (reason or "").strip():
+        raise TransitionError(
+            {"reason": _("Give the reason for the withdrawal; it is shown on the page.")},
+            code="reason",
+        )
+    release.withdrawn_reason = reason.strip()
+    release.withdrawn_at = timezone.now()
+    return _move(
+        release,
+        by=by,
+        action=Action.WITHDRAW,
+        to_status=Status.WITHDRAWN,
+        comment=release.withdrawn_reason,
+        fields=["withdrawn_reason", "withdrawn_at"],
+    )
+
+
+# Revisions -----------------------------------------------------------------------------
+
+
+def release_record_revision(*, release, by, created=False, comment=""):
+    """Store the release's content as saved (call after its relations are saved too)."""
+    revision, _created = ReleaseRevision.objects.update_or_create(
+        release=release,
+        version=release.version,
+        defaults={
+            "title": release.title,
+            "lead": release.lead,
+            "body": release.body,
+            "data": {
+                key: value
+                for key, value in revisions.snapshot(release).items()
+                if key not in {"title", "lead", "body"}
+            },
+            "comment": comment,
+            "created_by": by,
+            "created_at": timezone.now(),
+        },
+    )
+    if created:
+        _record(release, by=by, action=Action.CREATE, comment=comment)
+    else:
+        note = comment
+        if release.status != Status.DRAFT and not note:
+            note = _("Edited while %(status)s.") % {"status": release.get_status_display().lower()}
+        _record(release, by=by, action=Action.EDIT, from_status=release.status, comment=note)
+    return revision
+
+
+def release_baseline_revision(*, release):
+    """The revision of the release's current version, made from the database if missing.
+
+    Releases made before revisions existed (or loaded from fixtures) get one this way, so
+    that a later stale save can show what changed since.
+    """
+    revision, _created = ReleaseRevision.objects.get_or_create(
+        release=release,
+        version=release.version,
+        defaults={
+            "title": release.title,
+            "lead": release.lead,
+            "body": release.body,
+            "data": {
+                key: value
+                for key, value in revisions.snapshot(release).items()
+                if key not in {"title", "lead", "body"}
+            },
+            "comment": _("Saved before revisions were kept."),
+            "created_by": release.updated_by,
+        },
+    )
+    return revision
+
+
+def changes_since(release, base_version):
+    """What changed in a release after `base_version`: the diff and who saved meanwhile."""
+    base = release.revisions.filter(version__lte=base_version).first()
+    current = release.revisions.first()
+    changes = []
+    if base and current and current.version > base.version:
+        changes = revisions.diff(revisions.revision_data(base), revisions.revision_data(current))
+    events = release.events.filter(version__gt=base_version).select_related("by")
+    return {"changes": changes, "events": list(events)}
+
+
+@transaction.atomic
+def release_restore_revision(*, release, by, revision):
+    """Make an old revision's content current again, as a new revision."""
+    if revision.release_id != release.pk:
+        raise TransitionError(_("That revision belongs to another release."), code="revision")
+    _lock(release)
+    _require_editor_of(by, release)
+    data = revisions.revision_data(revision)
+    release.title, release.lead, release.body = data["title"], data["lead"], data["body"]
+    for field in ("kind", "boilerplate", "update_note"):
+        if field in data:
+            setattr(release, field, data[field])
+
+    def existing(model_label, pairs):
+        # Relations are restored only while their rows still exist.
+        model = apps.get_model(model_label)
+        wanted = [pk for pk, _name in pairs or []]
+        found = set(model.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+        return [pk for pk in wanted if pk in found]
+
+    visit = existing("municipalities.AgencyVisit", data.get("visit"))
+    release.visit_id = visit[0] if visit else None
+    funding = existing("municipalities.FundingRound", data.get("funding_round"))
+    release.funding_round_id = funding[0] if funding else None
+    release.version += 1
+    release.updated_by = by
+    release.save()
+    release.tags.set(data.get("tags") or [])
+    release.municipalities.set(existing("municipalities.Municipality", data.get("municipalities")))
+    release.documents.set(existing("mediabank.Document", data.get("documents")))
+    release.releasecontact_set.all().delete()
+    for order, pk in enumerate(existing("contacts.PressContact", data.get("contacts"))):
+        ReleaseContact.objects.create(release=release, contact_id=pk, order=order)
+    release.releaseimage_set.all().delete()
+    for order, pk in enumerate(existing("mediabank.Image", data.get("images"))):
+        ReleaseImage.objects.create(release=release, image_id=pk, order=order)
+    release.quotes.all().delete()
+    for quote in data.get("quotes") or []:
+        Quote.objects.create(release=release, **quote)
+    comment = _("Restored from version %(version)s.") % {"version": revision.version}
+    new_revision = release_record_revision(release=release, by=by, comment=comment)
+    release.events.filter(version=release.version, action=Action.EDIT).update(action=Action.RESTORE)
+    return new_revision
+
+
+# Preview links -------------------------------------------------------------------------
+
+
+def preview_token(link):
+    return signing.dumps(link.key, salt=PREVIEW_SALT)
+
+
+def preview_link_from_token(token):
+    """The active link the token names, or None (bad signature, expired, revoked)."""
+    try:
+        key = signing.loads(token, salt=PREVIEW_SALT)
+    except signing.BadSignature:
+        return None
+    link = PreviewLink.objects.select_related("release").filter(key=key).first()
+    if link is None or not link.is_active:
+        return None
+    return link
+
+
+@transaction.atomic
+def release_preview_link_create(*, release, by, days=None):
+    """A new preview link for a release not public yet; the release's older links stop."""
+    _require_editor_of(by, release)
+    _lock(release)
+    if release.status == Status.WITHDRAWN or release.is_public:
+        raise TransitionError(
+            _("Only a release that is not public yet can have a preview link."), code="state"
+        )
+    days = days or getattr(settings, "RELEASE_PREVIEW_DAYS", 7)
+    now = timezone.now()
+    release.preview_links.filter(revoked_at__isnull=True).update(revoked_at=now)
+    link = PreviewLink.objects.create(
+        release=release,
+        key=secrets.token_urlsafe(32),
+        created_by=by,
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
+    _record(
+        release,
+        by=by,
+        action=Action.PREVIEW_LINK,
+        from_status=release.status,
+        comment=_("Valid until %(when)s.") % {"when": _local(link.expires_at)},
+    )
+    return link
+
+
+@transaction.atomic
+def release_preview_link_revoke(*, release, by):
+    """Stop every preview link of the release."""
+    _require_editor_of(by, release)
+    revoked = release.preview_links.filter(revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if revoked:
+        _record(release, by=by, action=Action.PREVIEW_REVOKE, from_status=release.status)
+    return revoked

@@ -1,0 +1,279 @@
+"""The workflow in the admin, as each role sees it: allowed steps, refused ones, crafted POSTs."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+
+from newsroom.core import roles
+from newsroom.releases.models import PressRelease
+
+Status = PressRelease.Status
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def workflow_url(release):
+    return reverse("admin:releases_pressrelease_workflow", args=[release.pk])
+
+
+def change_url(release):
+    return reverse("admin:releases_pressrelease_change", args=[release.pk])
+
+
+def _status(release):
+    return PressRelease.objects.get(pk=release.pk).status
+
+
+def test_the_data_migration_made_the_three_groups_with_their_permissions(db):
+    publish = "publish_pressrelease"
+    groups = {g.name: g for g in Group.objects.all()}
+    assert set(groups) >= {roles.PRESS_OFFICER, roles.EDITOR, roles.ADMINISTRATOR}
+    assert not groups[roles.PRESS_OFFICER].permissions.filter(codename=publish).exists()
+    assert groups[roles.EDITOR].permissions.filter(codename=publish).exists()
+    assert groups[roles.ADMINISTRATOR].permissions.filter(codename=publish).exists()
+    assert groups[roles.ADMINISTRATOR].permissions.filter(codename="change_user").exists()
+    assert not groups[roles.EDITOR].permissions.filter(codename="change_user").exists()
+    assert groups[roles.EDITOR].permissions.filter(codename="change_agency").exists()
+    assert not groups[roles.PRESS_OFFICER].permissions.filter(codename="change_agency").exists()
+
+
+def test_press_officer_sees_submit_but_no_publish_buttons(officer_client, draft):
+    page = officer_client.get(workflow_url(draft)).content.decode()
+    assert 'value="submit"' in page
+    assert 'value="publish"' not in page and 'value="schedule"' not in page
+
+
+def test_press_officer_submits_from_the_workflow_page(officer_client, draft):
+    response = officer_client.post(
+        workflow_url(draft), {"action": "submit", "submit-comment": "Granska gärna i dag"}
+    )
+    assert response.status_code == 302
+    assert _status(draft) == Status.IN_REVIEW
+    page = officer_client.get(workflow_url(draft)).content.decode()
+    assert "Granska gärna i dag" in page and "Kim Kommunikatör" in page
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"action": "publish"},
+        {"action": "return", "return-comment": "Nej"},
+        {"action": "withdraw", "withdraw-reason": "Nej"},
+        {"action": "unschedule"},
+        {"action": "schedule", "schedule-publish_at": "2099-01-01T09:00"},
+    ],
+)
+def test_crafted_posts_by_a_press_officer_are_refused(officer_client, in_review, data):
+    response = officer_client.post(workflow_url(in_review), data)
+    assert response.status_code == 403
+    assert _status(in_review) == Status.IN_REVIEW
+
+
+def test_crafted_publish_action_on_the_changelist_by_a_press_officer_changes_nothing(
+    officer_client, in_review
+):
+    officer_client.post(
+        reverse("admin:releases_pressrelease_changelist"),
+        {"action": "publish_selected", "_selected_action": [in_review.pk]},
+    )
+    assert _status(in_review) == Status.IN_REVIEW
+
+
+def test_crafted_status_in_the_change_form_is_ignored(officer_client, draft):
+    page = officer_client.get(change_url(draft))
+    form = page.context["adminform"].form
+    data = _form_data(form, status="published", publish_at="2020-01-01 10:00")
+    response = officer_client.post(change_url(draft), data)
+    assert response.status_code == 302
+    assert _status(draft) == Status.DRAFT
+
+
+def test_press_officer_cannot_edit_a_published_release(officer_client, make_release):
+    release = make_release(title="Redan publicerad")
+    page = officer_client.get(change_url(release))
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()  # a read-only view
+    assert officer_client.post(change_url(release), {"title": "Ändrad"}).status_code == 403
+    assert PressRelease.objects.get(pk=release.pk).title == "Redan publicerad"
+
+
+def test_editor_publishes_from_the_workflow_page(editor_client, in_review):
+    response = editor_client.post(workflow_url(in_review), {"action": "publish"})
+    assert response.status_code == 302
+    assert _status(in_review) == Status.PUBLISHED
+
+
+def test_editor_schedules_in_stockholm_time_stored_in_utc(editor_client, in_review):
+    local = (
+        (timezone.now() + dt.timedelta(days=3))
+        .astimezone(STOCKHOLM)
+        .replace(hour=9, minute=30, second=0, microsecond=0)
+    )
+    response = editor_client.post(
+        workflow_url(in_review),
+        {"action": "schedule", "schedule-publish_at": local.strftime("%Y-%m-%dT%H:%M")},
+    )
+    assert response.status_code == 302
+    release = PressRelease.objects.get(pk=in_review.pk)
+    assert release.status == Status.SCHEDULED
+    assert release.publish_at == local
+    assert release.publish_at.astimezone(dt.UTC).hour in (7, 8)  # CEST or CET
+
+
+def test_scheduling_in_the_past_is_a_form_error_on_the_page(editor_client, in_review):
+    response = editor_client.post(
+        workflow_url(in_review),
+        {"action": "schedule", "schedule-publish_at": "2020-01-01T09:00"},
+    )
+    assert response.status_code == 200
+    assert "must be in the future" in response.content.decode()
+    assert _status(in_review) == Status.IN_REVIEW
+
+
+def test_garbage_time_is_a_form_error_not_a_crash(editor_client, in_review):
+    response = editor_client.post(
+        workflow_url(in_review), {"action": "schedule", "schedule-publish_at": "imorgon"}
+    )
+    assert response.status_code == 200
+    assert _status(in_review) == Status.IN_REVIEW
+
+
+def test_the_checklist_on_the_publish_page_names_blocking_and_warning_items(
+    editor_client, make_release, make_image, borlange
+):
+    release = make_release(
+        title="Kort",
+        lead="",
+        status=Status.IN_REVIEW,
+        body='<h4>Hoppar</h4><p>Besök i Borlänge. <a href="">tom</a></p>',
+    )
+    release.images.add(make_image(title="Porträtt av ordföranden"))
+    page = editor_client.get(workflow_url(release)).content.decode()
+    for text in [
+        "Add at least one press contact.",
+        "Porträtt av ordföranden",
+        "The release has no lead.",
+        "Add a tag or two.",
+        "Borlänge",
+        "1 link has no address or no text.",
+        "h4",
+        "The title has 4 characters",
+    ]:
+        assert text in page, text
+    response = editor_client.post(workflow_url(release), {"action": "publish"})
+    assert response.status_code == 200
+    assert "Cannot publish" in response.content.decode()
+    assert _status(release) == Status.IN_REVIEW
+
+
+def test_editor_returns_to_draft_with_a_comment_shown_to_the_officer(
+    editor_client, officer_client, in_review
+):
+    editor_client.post(
+        workflow_url(in_review), {"action": "return", "return-comment": "Lägg till ett citat."}
+    )
+    assert _status(in_review) == Status.DRAFT
+    assert "Lägg till ett citat." in officer_client.get(change_url(in_review)).content.decode()
+
+
+def test_editor_withdraws_with_a_reason(editor_client, make_release, make_contact):
+    release = make_release(contacts=[make_contact()])
+    response = editor_client.post(
+        workflow_url(release), {"action": "withdraw", "withdraw-reason": "Felaktiga siffror."}
+    )
+    assert response.status_code == 302
+    release.refresh_from_db()
+    assert (release.status, release.withdrawn_reason) == (Status.WITHDRAWN, "Felaktiga siffror.")
+
+
+def test_withdraw_without_reason_is_a_form_error(editor_client, make_release):
+    release = make_release()
+    response = editor_client.post(workflow_url(release), {"action": "withdraw"})
+    assert response.status_code == 200
+    assert _status(release) == Status.PUBLISHED
+
+
+def test_editor_publishes_with_the_changelist_action(editor_client, in_review, make_release):
+    no_contact = make_release(title="Saknar presskontakt", status=Status.IN_REVIEW)
+    response = editor_client.post(
+        reverse("admin:releases_pressrelease_changelist"),
+        {"action": "publish_selected", "_selected_action": [in_review.pk, no_contact.pk]},
+        follow=True,
+    )
+    assert _status(in_review) == Status.PUBLISHED
+    assert _status(no_contact) == Status.IN_REVIEW
+    assert "Saknar presskontakt" in response.content.decode()
+
+
+def test_officer_saves_and_submits_a_new_release_in_one_click(officer_client, make_contact):
+    contact = make_contact()
+    data = {
+        "kind": "press_release",
+        "language": "sv",
+        "title": "Nytt pressmeddelande om skolan",
+        "slug": "",
+        "lead": "Ingress.",
+        "body": "<p>Text</p>",
+        "tags": "skola",
+        "boilerplate": "",
+        "update_note": "",
+        "quotes-TOTAL_FORMS": "0",
+        "quotes-INITIAL_FORMS": "0",
+        "releasecontact_set-TOTAL_FORMS": "1",
+        "releasecontact_set-INITIAL_FORMS": "0",
+        "releasecontact_set-0-contact": contact.pk,
+        "releasecontact_set-0-order": "0",
+        "releaseimage_set-TOTAL_FORMS": "0",
+        "releaseimage_set-INITIAL_FORMS": "0",
+        "_submit_for_review": "1",
+    }
+    response = officer_client.post(reverse("admin:releases_pressrelease_add"), data)
+    assert response.status_code == 302
+    release = PressRelease.objects.get(title="Nytt pressmeddelande om skolan")
+    assert release.status == Status.IN_REVIEW
+    assert release.created_by.username == "kommunikator"
+    assert [e.action for e in release.events.order_by("pk")] == ["create", "submit"]
+
+
+def _form_data(form, **overrides):
+    """The admin change form's current values as POST data, inline management forms included."""
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value is None:
+            continue
+        if name == "tags":
+            value = ", ".join(t.name for t in value) if not isinstance(value, str) else value
+        if isinstance(value, list | tuple):
+            value = [getattr(v, "pk", v) for v in value]
+        data[name] = value
+    for prefix in ("quotes", "releasecontact_set", "releaseimage_set"):
+        data.setdefault(f"{prefix}-TOTAL_FORMS", "0")
+        data.setdefault(f"{prefix}-INITIAL_FORMS", "0")
+    data.update(overrides)
+    return data
+
+
+def test_an_administrator_publishes_and_manages_users(administrator, in_review, client):
+    client.force_login(administrator)
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 200
+    client.post(workflow_url(in_review), {"action": "publish"})
+    assert _status(in_review) == Status.PUBLISHED
+
+
+def test_editors_and_press_officers_do_not_manage_users(officer_client, editor_client):
+    for client in (officer_client, editor_client):
+        assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+
+
+def test_a_nonexistent_time_in_stockholm_is_a_form_error(editor_client, in_review):
+    # 02:30 on the last Sunday of March 2099 does not exist in Swedish time (clocks skip it).
+    response = editor_client.post(
+        workflow_url(in_review),
+        {"action": "schedule", "schedule-publish_at": "2099-03-29T02:30"},
+    )
+    assert response.status_code == 200
+    assert _status(in_review) == Status.IN_REVIEW

@@ -1,0 +1,155 @@
+"""Revisions on every save, a readable diff, restore as a new revision, and stale saves refused."""
+
+import pytest
+from django.urls import reverse
+
+from newsroom.releases import revisions, services
+from newsroom.releases.models import PressRelease, Quote
+
+
+def change_url(release):
+    return reverse("admin:releases_pressrelease_change", args=[release.pk])
+
+
+def revisions_url(release):
+    return reverse("admin:releases_pressrelease_revisions", args=[release.pk])
+
+
+def _post_data(client, release, **overrides):
+    """What the change form would post as it stands, with some fields changed."""
+    form = client.get(change_url(release)).context["adminform"].form
+    data = {
+        "kind": release.kind,
+        "language": release.language,
+        "title": release.title,
+        "slug": release.slug,
+        "lead": release.lead,
+        "body": release.body,
+        "tags": ", ".join(release.tags.names()),
+        "boilerplate": release.boilerplate,
+        "update_note": release.update_note,
+        "base_version": form["base_version"].value(),
+        "quotes-TOTAL_FORMS": "0",
+        "quotes-INITIAL_FORMS": "0",
+        "releasecontact_set-TOTAL_FORMS": "0",
+        "releasecontact_set-INITIAL_FORMS": "0",
+        "releaseimage_set-TOTAL_FORMS": "0",
+        "releaseimage_set-INITIAL_FORMS": "0",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_every_save_stores_a_revision_with_who_and_what(officer_client, draft, press_officer):
+    response = officer_client.post(
+        change_url(draft), _post_data(officer_client, draft, title="Ny rubrik om besöket")
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    latest = draft.revisions.first()
+    assert latest.title == "Ny rubrik om besöket"
+    assert latest.created_by == press_officer
+    assert latest.data["tags"] == ["segregation"]
+    assert [name for _pk, name in latest.data["contacts"]] == ["Lena Holm (Pressansvarig)"]
+    assert PressRelease.objects.get(pk=draft.pk).version == latest.version
+
+
+def test_the_diff_between_two_revisions_is_readable(officer_client, draft):
+    officer_client.post(change_url(draft), _post_data(officer_client, draft))
+    officer_client.post(
+        change_url(draft),
+        _post_data(
+            officer_client,
+            draft,
+            lead="Delegationen besöker Borlänge i morgon.",
+            body="<p>Brödtext med ny mening.</p>",
+        ),
+    )
+    newest, older = list(draft.revisions.all()[:2])
+    response = officer_client.get(
+        revisions_url(draft), {"old": older.version, "new": newest.version}
+    )
+    changes = {c["field"]: c for c in response.context["comparison"]["changes"]}
+    assert set(changes) == {"lead", "body"}
+    assert changes["body"]["html"] == "Brödtext<ins> med ny mening</ins>."
+    assert "<del>En</del>" in changes["lead"]["html"]
+    page = response.content.decode()
+    assert "Brödtext<ins> med ny mening</ins>." in page and "Lead" in page
+
+
+def test_diff_marks_quotes_and_relations():
+    old = {"title": "A", "quotes": [], "tags": ["skola"], "municipalities": [[1, "Borlänge"]]}
+    new = {
+        "title": "A",
+        "quotes": [{"speaker": "Karin", "text": "Hej", "role": "", "organisation": ""}],
+        "tags": ["skola", "bostad"],
+        "municipalities": [],
+    }
+    changes = {c["field"]: c for c in revisions.diff(old, new)}
+    assert set(changes) == {"quotes", "tags", "municipalities"}
+    assert "<del>Borlänge</del>" in changes["municipalities"]["html"]
+    assert "Karin" in changes["quotes"]["html"]
+
+
+def test_html_in_a_diff_is_escaped():
+    changes = revisions.diff({"title": "a"}, {"title": "<script>x</script>"})
+    assert "<script>" not in changes[0]["html"] and "&lt;script&gt;" in changes[0]["html"]
+
+
+def test_restoring_an_old_revision_makes_a_new_one(officer_client, draft, make_contact):
+    officer_client.post(change_url(draft), _post_data(officer_client, draft))
+    first = draft.revisions.first()
+    Quote.objects.create(release=draft, speaker="Karin Ekholm", text="Ett citat.")
+    officer_client.post(
+        change_url(draft),
+        _post_data(officer_client, draft, title="Helt fel rubrik", tags="fel"),
+    )
+    assert PressRelease.objects.get(pk=draft.pk).title == "Helt fel rubrik"
+    response = officer_client.post(
+        reverse("admin:releases_pressrelease_restore", args=[draft.pk, first.version])
+    )
+    assert response.status_code == 302
+    release = PressRelease.objects.get(pk=draft.pk)
+    assert release.title == first.title
+    assert list(release.tags.names()) == ["segregation"]
+    assert not release.quotes.exists()
+    newest = release.revisions.first()
+    assert newest.version == release.version > first.version
+    assert "Restored from version" in newest.comment
+    assert release.events.filter(action="restore").exists()
+
+
+def test_a_stale_save_is_refused_and_shows_what_changed(officer_client, editor_client, draft):
+    mine = _post_data(officer_client, draft, title="Min rubrik")
+    theirs = _post_data(editor_client, draft, lead="Redaktörens nya ingress.")
+    assert editor_client.post(change_url(draft), theirs).status_code == 302
+
+    response = officer_client.post(change_url(draft), mine)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Someone else saved this release" in page
+    assert "<ins>Redaktörens nya</ins>" in page  # what changed meanwhile
+    assert 'value="Min rubrik"' in page  # what I wrote is still in the form
+    release = PressRelease.objects.get(pk=draft.pk)
+    assert (release.title, release.lead) == (draft.title, "Redaktörens nya ingress.")
+
+    # Saving again, knowingly, replaces their version with mine.
+    again = dict(mine, base_version=response.context["adminform"].form["base_version"].value())
+    assert officer_client.post(change_url(draft), again).status_code == 302
+    assert PressRelease.objects.get(pk=draft.pk).title == "Min rubrik"
+
+
+def test_a_transition_meanwhile_also_makes_the_form_stale(officer_client, editor, draft):
+    mine = _post_data(officer_client, draft, title="Min rubrik")
+    services.release_submit(release=draft, by=editor)
+    response = officer_client.post(change_url(draft), mine)
+    assert response.status_code == 200
+    assert "Submitted for review" in response.content.decode()
+    assert PressRelease.objects.get(pk=draft.pk).title != "Min rubrik"
+
+
+@pytest.mark.parametrize("version", ["", "abc", "-1"])
+def test_a_missing_or_garbage_version_is_a_form_error(officer_client, draft, version):
+    data = _post_data(officer_client, draft, title="X rubrik", base_version=version)
+    response = officer_client.post(change_url(draft), data)
+    assert response.status_code == 200
+    assert PressRelease.objects.get(pk=draft.pk).title == draft.title
