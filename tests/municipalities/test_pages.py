@@ -30,6 +30,10 @@ def test_municipality_page_shows_releases_visits_and_grants(
     assert "Dalarnas län" in content
     assert 'class="example-notice"' in content  # example grants are labelled
     assert f"/{language}/feeds/rss/municipality/borlange/" in content
+    assert (
+        f'<link rel="alternate" type="application/atom+xml" title="Borlänge (Atom)" '
+        f'href="/{language}/feeds/atom/municipality/borlange/">'
+    ) in content
 
 
 def test_municipality_code_redirects_to_its_page(client, borlange):
