@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -29,6 +30,9 @@ class County(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("municipalities:county", kwargs={"slug": self.slug})
+
 
 class Municipality(models.Model):
     """A Swedish municipality (kommun), by its SCB code."""
@@ -52,6 +56,9 @@ class Municipality(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("municipalities:municipality", kwargs={"slug": self.slug})
 
 
 class FundingRound(models.Model):
@@ -85,6 +92,9 @@ class FundingRound(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("municipalities:funding_round", kwargs={"slug": self.slug})
 
     def clean(self):
         if self.first_year and self.last_year and self.last_year < self.first_year:
@@ -166,6 +176,16 @@ class AgencyVisitQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True)
 
+    def upcoming(self):
+        from django.utils import timezone
+
+        return self.filter(date__gte=timezone.localdate()).order_by("date", "time")
+
+    def past(self):
+        from django.utils import timezone
+
+        return self.filter(date__lt=timezone.localdate()).order_by("-date", "-time")
+
 
 class AgencyVisit(models.Model):
     """The agency visits a municipality."""
@@ -209,3 +229,12 @@ class AgencyVisit(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.date:%Y-%m-%d})"
+
+    def get_absolute_url(self):
+        return reverse("municipalities:visit", kwargs={"slug": self.slug})
+
+    @property
+    def is_upcoming(self):
+        from django.utils import timezone
+
+        return self.date >= timezone.localdate()

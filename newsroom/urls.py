@@ -1,20 +1,27 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from newsroom.core import views as core_views
+from newsroom.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", core_views.language_redirect, name="root"),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", core_views.robots_txt, name="robots_txt"),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("newsroom.core.urls")),
-    path("releases/", include("newsroom.releases.urls")),
+    path("", include("newsroom.releases.urls")),
+    path("", include("municipalities.urls")),
+    path("", include("newsroom.contacts.urls")),
+    path("", include("newsroom.mediabank.urls")),
     prefix_default_language=True,
 )
 

@@ -117,3 +117,57 @@ def make_grant(funding_round, borlange):
         return Grant.objects.create(**fields)
 
     return make
+
+
+def _jpeg_bytes(width=1200, height=800, color=(11, 79, 138), exif=None):
+    from io import BytesIO
+
+    from PIL import Image as PILImage
+
+    buffer = BytesIO()
+    picture = PILImage.new("RGB", (width, height), color)
+    options = {"exif": exif} if exif is not None else {}
+    picture.save(buffer, format="JPEG", **options)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def make_image(db):
+    """An image in the media library, a real JPEG; `personal_exif=True` plants camera EXIF."""
+    from django.core.files.base import ContentFile
+    from PIL import Image as PILImage
+
+    from newsroom.mediabank.models import Image
+
+    def make(*, personal_exif=False, width=1200, height=800, **fields):
+        n = next(_seq)
+        exif = None
+        if personal_exif:
+            exif = PILImage.Exif()
+            exif[0x013B] = "Anna Fotograf"  # Artist
+            exif[0x010F] = "Camera Maker"  # Make
+            exif[0x8298] = "Anna Fotograf, privat"  # Copyright
+        fields.setdefault("title", f"Bild {n}")
+        fields.setdefault("alt_text", f"Beskrivning av bild {n}")
+        fields.setdefault("photographer", "Anna Fotograf")
+        image = Image(**fields)
+        image.file.save(f"bild-{n}.jpg", ContentFile(_jpeg_bytes(width, height, exif=exif)))
+        image.refresh_from_db()
+        return image
+
+    return make
+
+
+def attach_images(release, *images):
+    from newsroom.releases.models import ReleaseImage
+
+    for order, image in enumerate(images):
+        ReleaseImage.objects.create(release=release, image=image, order=order)
+
+
+@pytest.fixture
+def on_postgres():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (full-text search): run under .ci/run")

@@ -1,4 +1,5 @@
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -30,3 +31,9 @@ class PressContact(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.role})" if self.role else self.name
+
+    def get_absolute_url(self):
+        return reverse("contacts:detail", kwargs={"pk": self.pk})
+
+    def get_vcard_url(self):
+        return reverse("contacts:vcard", kwargs={"pk": self.pk})

@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from .models import Agency
+from .models import Agency, ContentReport
 
 
 @admin.register(Agency)
@@ -18,3 +21,53 @@ class AgencyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ContentReport)
+class ContentReportAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "reason", "page_link", "status", "email"]
+    list_filter = ["status", "reason", "language"]
+    search_fields = ["page_url", "page_title", "message", "email"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "page_url",
+        "page_title",
+        "reason",
+        "message",
+        "email",
+        "language",
+        "created_at",
+        "handled_at",
+        "handled_by",
+    ]
+    fields = readonly_fields[:6] + [
+        "status",
+        "editor_note",
+        "created_at",
+        "handled_at",
+        "handled_by",
+    ]
+    actions = ["mark_handled"]
+
+    def has_add_permission(self, request):
+        # Reports come from readers only.
+        return False
+
+    @admin.display(description=_("page"), ordering="page_url")
+    def page_link(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.page_url, obj.page_title or obj.page_url)
+
+    def save_model(self, request, obj, form, change):
+        if "status" in form.changed_data:
+            if obj.status in ContentReport.OPEN_STATES:
+                obj.handled_at, obj.handled_by = None, None
+            else:
+                obj.handled_at, obj.handled_by = timezone.now(), request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Mark as handled"))
+    def mark_handled(self, request, queryset):
+        count = queryset.filter(status=ContentReport.Status.NEW).update(
+            status=ContentReport.Status.HANDLED, handled_at=timezone.now(), handled_by=request.user
+        )
+        self.message_user(request, _("%(count)d reports marked as handled.") % {"count": count})

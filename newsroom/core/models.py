@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -57,3 +58,54 @@ class Agency(models.Model):
     def current(cls):
         """The agency; an unsaved placeholder when none is set up yet."""
         return cls.objects.first() or cls(name=str(_("Newsroom")))
+
+
+class ContentReport(models.Model):
+    """“Report this content”: a reader tells the editors that something on a page is wrong."""
+
+    class Reason(models.TextChoices):
+        ERROR = "error", _("Factual error")
+        PERSONAL_DATA = "personal_data", _("Personal data that should not be published")
+        OFFENSIVE = "offensive", _("Offensive or illegal content")
+        ACCESSIBILITY = "accessibility", _("Accessibility problem")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        HANDLED = "handled", _("Handled")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    OPEN_STATES = {Status.NEW}
+
+    page_url = models.CharField(
+        _("page"), max_length=500, help_text=_("The address of the reported page.")
+    )
+    page_title = models.CharField(_("page title"), max_length=300, blank=True)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason)
+    message = models.TextField(_("message"), max_length=2000)
+    email = models.EmailField(
+        _("email"), blank=True, help_text=_("Given by the reader to hear back; optional.")
+    )
+    language = models.CharField(_("language"), max_length=5, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.NEW, db_index=True
+    )
+    editor_note = models.TextField(_("editor's note"), blank=True)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
+
+    class Meta:
+        verbose_name = _("content report")
+        verbose_name_plural = _("content reports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.page_url}"

@@ -1,9 +1,34 @@
-from django.http import HttpResponseRedirect
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
-from django.views.generic import TemplateView
+from django.views.decorators.cache import cache_page
+from django.views.generic import FormView, TemplateView
+from django_ratelimit.core import is_ratelimited
 
+from municipalities.models import AgencyVisit
+from newsroom.contacts.models import PressContact
 from newsroom.releases.models import PressRelease
+
+from .forms import ContentReportForm
+from .models import Agency
+
+# How many reports one client may send: enough for a reader, too few for a flood.
+REPORT_RATE = "5/h"
+
+
+def client_key(group, request):
+    """Who is sending, for the rate limit: behind a proxy, the address it passes on.
+
+    `CLIENT_IP_HEADER` names the header the proxy sets (e.g. HTTP_X_FORWARDED_FOR); its last
+    entry is the one our own proxy added, so a client cannot forge it away.
+    """
+    header = getattr(settings, "CLIENT_IP_HEADER", None)
+    forwarded = request.META.get(header, "") if header else ""
+    if forwarded:
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR") or "unknown"
 
 
 def language_redirect(request):
@@ -15,11 +40,80 @@ def language_redirect(request):
 
 class HomeView(TemplateView):
     template_name = "core/home.html"
-    latest_count = 10
+    latest_count = 6
+    upcoming_count = 4
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        agency = Agency.current()
+        context["agency"] = agency
         context["latest_releases"] = PressRelease.objects.public().for_listing()[
             : self.latest_count
         ]
+        context["upcoming_visits"] = (
+            AgencyVisit.objects.public()
+            .upcoming()
+            .select_related("municipality")[: self.upcoming_count]
+        )
+        contacts = list(agency.default_contacts.filter(is_public=True)) if agency.pk else []
+        context["contacts"] = contacts or list(PressContact.objects.public()[:3])
         return context
+
+
+class AccessibilityStatementView(TemplateView):
+    template_name = "core/accessibility.html"
+
+
+class ContentReportView(FormView):
+    """“Report this content”: stores a ContentReport for the editors; rate-limited per client."""
+
+    form_class = ContentReportForm
+    template_name = "core/report.html"
+
+    def get_initial(self):
+        page = self.request.GET.get("page", "")
+        return {"page_url": page[:500], "page_title": self.request.GET.get("title", "")[:300]}
+
+    def post(self, request, *args, **kwargs):
+        limited = is_ratelimited(
+            request, group="content-report", key=client_key, rate=REPORT_RATE, method="POST",
+            increment=True,
+        )  # fmt: skip
+        if limited:
+            form = self.get_form()
+            return render(
+                request,
+                self.template_name,
+                {"form": form, "rate_limited": True},
+                status=429,
+            )
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        report = form.save(commit=False)
+        report.language = translation.get_language() or ""
+        report.save()
+        return HttpResponseRedirect(reverse("core:report_thanks") + f"?page={report.page_url}")
+
+
+class ReportThanksView(TemplateView):
+    template_name = "core/report_thanks.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = self.request.GET.get("page", "")
+        context["back_url"] = page if page.startswith("/") and not page.startswith("//") else ""
+        return context
+
+
+@cache_page(60 * 60)
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /*/report/",
+        "",
+        f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -1,9 +1,45 @@
+import json
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import translation
-from django.views.generic import DetailView
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView
+from taggit.models import Tag
 
+from municipalities.models import AgencyVisit, Municipality
+from newsroom.core.forms import ContentReportForm
+from newsroom.core.models import Agency
+
+from .filters import ReleaseFilterForm
 from .models import PressRelease, ReleaseContact, ReleaseImage
+from .search import add_snippets, search_releases
+
+# Characters that must not appear raw inside a <script> element (as Django's json_script).
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+LINKEDIN = "https://www.linkedin.com/sharing/share-offsite/?"
+
+
+def absolute(path):
+    return f"{settings.SITE_URL}{path}"
+
+
+def filter_errors(form):
+    """Each unusable filter as (field id, label, messages), for the error summary."""
+    if not form.is_bound:
+        return []
+    return [
+        (form[name].id_for_label, form.fields[name].label, errors)
+        for name, errors in form.errors.items()
+        if name in form.fields
+    ]
 
 
 class PublicReleaseMixin:
@@ -11,6 +47,116 @@ class PublicReleaseMixin:
 
     def get_queryset(self):
         return PressRelease.objects.public()
+
+
+class ReleaseListView(PublicReleaseMixin, ListView):
+    """Releases with filters by kind, tag, municipality, county, year and language."""
+
+    template_name = "releases/release_list.html"
+    context_object_name = "releases"
+    paginate_by = 12
+
+    def get(self, request, *args, **kwargs):
+        self.form = ReleaseFilterForm(
+            request.GET or None, public_releases=PressRelease.objects.public()
+        )
+        if self.form.is_bound:
+            self.form.is_valid()
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.form.filter(super().get_queryset()).for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = self.form
+        context["filter_errors"] = filter_errors(self.form)
+        context["active_filters"] = self._describe_filters()
+        context["feed_links"] = self._feed_links()
+        return context
+
+    def _describe_filters(self):
+        """Each active filter as (label, value shown, address without it), to remove it."""
+        described = []
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        for name, value in self.form.active_filters.items():
+            field = self.form.fields[name]
+            shown = dict(field.choices).get(value, value)
+            without = params.copy()
+            without.pop(name, None)
+            described.append((field.label, shown, f"?{without.urlencode()}"))
+        return described
+
+    def _feed_links(self):
+        """Feeds matching the one filter a feed exists for (tag, municipality, kind, language)."""
+        active = self.form.active_filters
+        if len(active) != 1:
+            return {
+                "rss": reverse("releases:feed_rss"),
+                "atom": reverse("releases:feed_atom"),
+            }
+        (name, value), = active.items()  # fmt: skip
+        if name == "municipality":
+            municipality = Municipality.objects.filter(code=value).first()
+            value = municipality.slug if municipality else None
+        if name not in {"tag", "municipality", "kind", "language"} or not value:
+            return {
+                "rss": reverse("releases:feed_rss"),
+                "atom": reverse("releases:feed_atom"),
+            }
+        return {
+            fmt: reverse(f"releases:feed_{fmt}_scoped", kwargs={"scope": name, "value": value})
+            for fmt in ("rss", "atom")
+        }
+
+
+class SearchView(ReleaseListView):
+    """The search box of every page: the release list, ranked by the query, with snippets."""
+
+    template_name = "releases/search.html"
+    paginate_by = 10
+
+    def get_queryset(self):
+        releases = self.form.filter(PressRelease.objects.public())
+        return search_releases(releases, self.form.query).for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["query"] = self.form.query
+        if self.form.query:
+            context["releases"] = add_snippets(context["releases"], self.form.query)
+        return context
+
+
+class TagDetailView(PublicReleaseMixin, ListView):
+    """A tag's page: its public releases and the visits on that topic."""
+
+    template_name = "releases/tag_detail.html"
+    context_object_name = "releases"
+    paginate_by = 12
+
+    def get(self, request, *args, **kwargs):
+        self.tag = get_object_or_404(Tag, slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(tags=self.tag).for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["tag"] = self.tag
+        context["visits"] = (
+            AgencyVisit.objects.public()
+            .filter(topics=self.tag)
+            .select_related("municipality")
+            .order_by("-date")[:10]
+        )
+        scoped = {"scope": "tag", "value": self.tag.slug}
+        context["feed_links"] = {
+            fmt: reverse(f"releases:feed_{fmt}_scoped", kwargs=scoped) for fmt in ("rss", "atom")
+        }
+        return context
 
 
 class ReleaseAddressMixin(PublicReleaseMixin):
@@ -24,6 +170,7 @@ class ReleaseDetailView(ReleaseAddressMixin, DetailView):
     model = PressRelease
     template_name = "releases/release_detail.html"
     context_object_name = "release"
+    related_count = 3
 
     def get_queryset(self):
         return (
@@ -69,10 +216,26 @@ class ReleaseDetailView(ReleaseAddressMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         release = self.object
-        context["contacts"] = [rc.contact for rc in release.ordered_contacts]
-        context["images"] = [ri.image for ri in release.ordered_images]
-        context["boilerplate"] = release.effective_boilerplate()
-        context["translation"] = self._translation(release)
+        agency = Agency.current()
+        images = [ri.image for ri in release.ordered_images]
+        url = absolute(release.get_absolute_url())
+        translation_ = self._translation(release)
+        context.update(
+            agency=agency,
+            contacts=[rc.contact for rc in release.ordered_contacts],
+            images=images,
+            boilerplate=release.effective_boilerplate(agency),
+            translation=translation_,
+            translation_url=absolute(translation_.get_absolute_url()) if translation_ else "",
+            related_releases=self._related(release),
+            canonical_url=url,
+            og_image=absolute(images[0].file.url) if images else "",
+            share_links=self._share_links(release, url),
+            json_ld=self._json_ld(release, agency, url, images),
+            report_form=ContentReportForm(
+                initial={"page_url": self.request.path, "page_title": release.title[:300]}
+            ),
+        )
         return context
 
     @staticmethod
@@ -81,3 +244,47 @@ class ReleaseDetailView(ReleaseAddressMixin, DetailView):
         if release.translation_of and release.translation_of.is_public:
             return release.translation_of
         return next(iter(release.translations.all()), None)
+
+    def _related(self, release):
+        """Public releases sharing a tag, newest first: one query whatever the tags."""
+        shared_tags = Tag.objects.filter(releases_taggedrelease_items__content_object=release)
+        return list(
+            PressRelease.objects.public()
+            .filter(tags__in=shared_tags)
+            .exclude(pk=release.pk)
+            .distinct()
+            .for_listing()[: self.related_count]
+        )
+
+    @staticmethod
+    def _share_links(release, url):
+        """Plain links to share the release: no third-party script is loaded."""
+        text = release.title
+        return [
+            (_("Email"), "mailto:?" + urlencode({"subject": text, "body": url})),
+            ("LinkedIn", LINKEDIN + urlencode({"url": url})),
+            ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),
+            ("X", "https://x.com/intent/post?" + urlencode({"text": text, "url": url})),
+        ]  # fmt: skip
+
+    @staticmethod
+    def _json_ld(release, agency, url, images):
+        organisation = {"@type": "Organization", "name": agency.name, "url": absolute("/")}
+        data = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": release.title[:110],
+            "description": release.lead,
+            "inLanguage": release.language,
+            "url": url,
+            "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+            "datePublished": release.public_date.isoformat() if release.public_date else None,
+            "dateModified": release.updated_at.isoformat(),
+            "author": organisation,
+            "publisher": organisation,
+            "image": [absolute(image.file.url) for image in images],
+            "keywords": [tag.name for tag in release.tags.all()],
+            "articleSection": release.get_kind_display(),
+        }
+        data = {key: value for key, value in data.items() if value not in (None, "", [])}
+        return mark_safe(json.dumps(data, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES))

@@ -196,6 +196,10 @@ RELEASE_PREVIEW_DAYS = int(env("RELEASE_PREVIEW_DAYS", 7))
 
 LOGIN_URL = "admin:login"
 
+# Behind a proxy: the request header with the client's address, for rate limits
+# (e.g. HTTP_X_FORWARDED_FOR); unset means REMOTE_ADDR.
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER")
+
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
@@ -213,3 +217,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+
+# taggit's Tag is not ours: its public page (the tag's releases) is named here.
+def _tag_url(tag):
+    from django.urls import reverse
+
+    return reverse("releases:tag", kwargs={"slug": tag.slug})
+
+
+ABSOLUTE_URL_OVERRIDES = {"taggit.tag": _tag_url}

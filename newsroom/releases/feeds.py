@@ -1,0 +1,124 @@
+"""RSS 2.0 and Atom feeds of public releases: all, or one tag, municipality, kind or language."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from taggit.models import Tag
+
+from municipalities.models import Municipality
+from newsroom.core.models import Agency
+
+from .models import PressRelease
+
+FEED_LENGTH = 30
+
+
+@dataclass
+class FeedScope:
+    title: str
+    link: str
+    releases: QuerySet
+    author: str = ""
+
+
+def feed_scope(scope=None, value=None):
+    """What a feed covers; unknown scopes and values are a 404."""
+    agency = Agency.current().name
+    feed = _feed_scope(scope, value, agency)
+    feed.author = agency
+    return feed
+
+
+def _feed_scope(scope, value, agency):
+    releases = PressRelease.objects.public()
+    if scope is None:
+        return FeedScope(_("%(agency)s: press releases") % {"agency": agency},
+                         reverse("releases:list"), releases)  # fmt: skip
+    if scope == "tag":
+        tag = get_object_or_404(Tag, slug=value)
+        return FeedScope(
+            _("%(agency)s: releases tagged %(tag)s") % {"agency": agency, "tag": tag.name},
+            reverse("releases:tag", kwargs={"slug": tag.slug}),
+            releases.filter(tags=tag),
+        )
+    if scope == "municipality":
+        municipality = get_object_or_404(Municipality, slug=value)
+        return FeedScope(
+            _("%(agency)s: releases about %(municipality)s")
+            % {"agency": agency, "municipality": municipality.name},
+            municipality.get_absolute_url(),
+            releases.filter(municipalities=municipality),
+        )
+    if scope == "kind":
+        kinds = dict(PressRelease.Kind.choices)
+        if value not in kinds:
+            raise Http404("No such kind.")
+        return FeedScope(
+            f"{agency}: {kinds[value]}",
+            reverse("releases:list") + f"?kind={value}",
+            releases.filter(kind=value),
+        )
+    if scope == "language":
+        languages = dict(settings.LANGUAGES)
+        if value not in languages:
+            raise Http404("No such language.")
+        return FeedScope(
+            f"{agency}: {languages[value]}",
+            reverse("releases:list") + f"?language={value}",
+            releases.filter(language=value),
+        )
+    raise Http404("No such feed.")
+
+
+class ReleaseRssFeed(Feed):
+    def get_object(self, request, scope=None, value=None):
+        return feed_scope(scope, value)
+
+    def title(self, obj):
+        return obj.title
+
+    def link(self, obj):
+        return obj.link
+
+    def author_name(self, obj):
+        return obj.author
+
+    def description(self, obj):
+        return _("The latest public releases, newest first.")
+
+    def items(self, obj):
+        return (
+            obj.releases.distinct().prefetch_related("tags").order_by("-published_at")[:FEED_LENGTH]
+        )
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.lead
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item):
+        return item.public_date
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_categories(self, item):
+        return [tag.name for tag in item.tags.all()]
+
+
+class ReleaseAtomFeed(ReleaseRssFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj):
+        return self.description(obj)

@@ -1,0 +1,299 @@
+"""Every public page in both languages on the demo newsroom; reports; errors; query counts."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from newsroom.core.models import ContentReport
+from tests.conftest import attach_images
+
+BORLANGE_RELEASE = "/releases/delegationen-mot-segregation-besoker-borlange/"
+DEMO_PAGES = [
+    "/",
+    "/releases/",
+    "/releases/?kind=press_release&year=2018",
+    BORLANGE_RELEASE,
+    "/search/?q=segregation",
+    "/search/",
+    "/tags/segregation/",
+    "/municipalities/",
+    "/municipalities/borlange/",
+    "/counties/dalarnas-lan/",
+    "/visits/",
+    "/visits/2018-11-28-besok-i-borlange/",
+    "/funding/",
+    "/funding/sarskilt-stod-2018-2020/",
+    "/contacts/",
+    "/contacts/1/",
+    "/images/",
+    "/images/1/",
+    "/accessibility/",
+    "/report/?page=/sv/",
+]
+
+
+@pytest.fixture
+def demo(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo", no_users=True, verbosity=0)
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize("path", DEMO_PAGES)
+def test_every_public_page_renders_in_both_languages(client, demo, language, path):
+    response = client.get(f"/{language}{path}")
+    assert response.status_code == 200, path
+    content = response.content.decode()
+    assert f'<html lang="{language}">' in content
+    assert content.count("<h1") == 1
+    assert 'class="skip-link"' in content and 'id="main"' in content
+    assert 'role="search"' in content
+    # The other language's link says which language it is in.
+    other = "en" if language == "sv" else "sv"
+    assert f'hreflang="{other}" lang="{other}"' in content
+    # Nothing from another host is loaded: no CDN, no external font or script.
+    assert "<script src" not in content
+    assert 'rel="stylesheet" href="/static/' in content
+
+
+def test_demo_example_grants_are_labelled_wherever_amounts_show(client, demo):
+    for path in ("/sv/funding/sarskilt-stod-2018-2020/", "/sv/municipalities/borlange/"):
+        assert 'class="example-notice"' in client.get(path).content.decode(), path
+
+
+def test_home_page_shows_releases_visits_contacts_and_a_subscribe_spot(client, demo):
+    response = client.get("/sv/")
+    content = response.content.decode()
+    assert len(response.context["latest_releases"]) == 6
+    assert [v.title for v in response.context["upcoming_visits"]][0] == "Besök i Gävle (exempel)"
+    assert "Lena Holm" in content
+    assert "Utkast: ny vägledning" not in content
+    assert "Inbjudan till vårens nätverksträff" not in content
+
+
+# Report this content ---------------------------------------------------------------------
+
+
+def report(client, headers=None, **fields):
+    data = {"reason": "error", "message": "Fel datum.", "page_url": "/sv/x/", **fields}
+    return client.post(reverse("core:report"), data, **(headers or {}))
+
+
+def test_report_is_stored_and_thanked(client, agency):
+    response = report(client, email="journalist@example.se", page_title="Besök")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/sv/report/thanks/")
+    stored = ContentReport.objects.get()
+    assert (stored.reason, stored.message, stored.email, stored.page_url) == (
+        "error",
+        "Fel datum.",
+        "journalist@example.se",
+        "/sv/x/",
+    )
+    assert stored.status == ContentReport.Status.NEW
+    thanks = client.get(response["Location"])
+    assert thanks.status_code == 200 and 'href="/sv/x/"' in thanks.content.decode()
+
+
+def test_report_form_errors_are_summarised(client, agency):
+    response = report(client, reason="", message="", email="inte-en-adress")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert 'class="error-summary"' in content
+    assert 'href="#id_reason"' in content and 'href="#id_email"' in content
+    assert not ContentReport.objects.exists()
+
+
+def test_report_refuses_another_host(client, agency):
+    response = report(client, page_url="https://evil.example/")
+    assert response.status_code == 200
+    assert not ContentReport.objects.exists()
+
+
+def test_report_is_rate_limited_per_client(client, agency):
+    from django.core.cache import cache
+
+    cache.clear()
+    for _ in range(5):
+        assert report(client).status_code == 302
+    limited = report(client)
+    assert limited.status_code == 429
+    assert ContentReport.objects.count() == 5
+    # Another client is not affected.
+    other = client.post(
+        reverse("core:report"),
+        {"reason": "other", "message": "Hej", "page_url": "/sv/"},
+        REMOTE_ADDR="10.0.0.9",
+    )
+    assert other.status_code == 302
+    cache.clear()
+
+
+def test_rate_limit_behind_a_proxy_uses_the_configured_header(client, agency, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    for _ in range(5):
+        assert report(client, {"HTTP_X_FORWARDED_FOR": "1.2.3.4, 10.0.0.1"}).status_code == 302
+    assert report(client, {"HTTP_X_FORWARDED_FOR": "9.9.9.9, 10.0.0.1"}).status_code == 429
+    assert report(client, {"HTTP_X_FORWARDED_FOR": "10.0.0.2"}).status_code == 302
+    cache.clear()
+
+
+def test_release_page_carries_the_report_form(client, agency, make_release):
+    release = make_release()
+    content = client.get(release.get_absolute_url()).content.decode()
+    assert 'action="/sv/report/"' in content
+    assert f'name="page_url" value="{release.get_absolute_url()}"' in content
+
+
+def test_content_report_admin(admin_client, agency):
+    ContentReport.objects.create(page_url="/sv/x/", reason="error", message="Fel.")
+    response = admin_client.get("/admin/core/contentreport/")
+    assert response.status_code == 200 and "/sv/x/" in response.content.decode()
+
+
+# Errors ----------------------------------------------------------------------------------
+
+
+def test_404_page_is_in_the_site_style(client, agency):
+    response = client.get("/en/no-such-page/")
+    assert response.status_code == 404
+    content = response.content.decode()
+    assert '<html lang="en">' in content and 'class="site-header"' in content
+    assert "/en/releases/" in content
+
+
+def test_500_page_renders_without_context(settings):
+    from django.template import loader
+
+    html = loader.get_template("500.html").render({})
+    assert "<h1>" in html and "/static/css/newsroom.css" in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/sv/releases/?page=abc",
+        "/sv/releases/?page=99999",
+        "/sv/tags/finns-inte/",
+        "/sv/municipalities/9999/",
+        "/sv/visits/finns-inte/",
+        "/sv/visits/finns-inte.ics",
+        "/sv/funding/finns-inte/",
+        "/sv/contacts/abc/",
+        "/sv/images/999999/",
+        "/sv/feeds/rss/kind/x/",
+    ],
+)
+def test_bad_addresses_are_404_not_500(client, agency, path):
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/sv/search/?q=" + "å" * 5000,
+        "/sv/search/?q=%00%01",
+        "/sv/search/?q=" + "%27%22%3B--+%3Cscript%3E",
+        "/sv/search/?q=a&year=x&page=1",
+        "/sv/visits/?municipality=abc",
+        "/sv/report/?page=//evil.example/",
+    ],
+)
+def test_bad_query_strings_give_the_page(client, agency, path):
+    assert client.get(path).status_code == 200
+
+
+# Query counts ----------------------------------------------------------------------------
+
+# What each page costs, whatever the number of items on it (agency, lists, prefetches).
+EXPECTED_QUERIES = {
+    "home": 8,
+    "release list": 10,
+    "search": 10,
+    "tag": 8,
+    "municipality index": 3,
+    "municipality": 8,
+    "county": 4,
+    "visits": 6,
+    "visit": 7,
+    "funding rounds": 2,
+    "funding round": 3,
+    "contacts": 2,
+    "contact": 6,
+    "image bank": 3,
+    "image": 3,
+    "feed": 3,
+    "tag feed": 4,
+    "sitemap": 8,
+}
+
+
+def count(client, path):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return len(queries)
+
+
+def test_every_list_and_detail_page_costs_a_fixed_number_of_queries(
+    client, agency, make_release, make_visit, make_grant, make_contact, make_image, borlange
+):
+    from municipalities.models import County, Municipality
+
+    funding_round = make_grant().funding_round
+    visit = make_visit(title="Besöket")
+    visit.topics.add("tema")
+    contact = make_contact()
+    image = make_image()
+    attach_images(
+        make_release(tags=["tema"], municipalities=[borlange], visit=visit, contacts=[contact]),
+        image,
+    )
+    pages = {
+        "home": "/sv/",
+        "release list": "/sv/releases/",
+        "search": "/sv/search/?q=pressmeddelande",
+        "tag": "/sv/tags/tema/",
+        "municipality index": "/sv/municipalities/",
+        "municipality": f"/sv/municipalities/{borlange.slug}/",
+        "county": "/sv/counties/dalarnas-lan/",
+        "visits": "/sv/visits/",
+        "visit": f"/sv/visits/{visit.slug}/",
+        "funding rounds": "/sv/funding/",
+        "funding round": f"/sv/funding/{funding_round.slug}/",
+        "contacts": "/sv/contacts/",
+        "contact": f"/sv/contacts/{contact.pk}/",
+        "image bank": "/sv/images/",
+        "image": f"/sv/images/{image.pk}/",
+        "feed": "/sv/feeds/rss/",
+        "tag feed": "/sv/feeds/atom/tag/tema/",
+        "sitemap": "/sitemap.xml",
+    }
+    before = {name: count(client, path) for name, path in pages.items()}
+
+    county = County.objects.get(code="20")
+    for n in range(6):
+        municipality = Municipality.objects.create(
+            code=f"20{90 + n}", name=f"Kommun {n}", slug=f"kommun-{n}", county=county
+        )
+        extra_visit = make_visit(title=f"Besök {n}", municipality=municipality)
+        extra_visit.topics.add("tema")
+        make_visit(title=f"Besök igen {n}")
+        make_grant(municipality=municipality, amount=1000 * n + 1)
+        make_grant(year=2019 + n % 2, municipality=municipality, amount=500)
+        make_contact()
+        release = make_release(
+            tags=["tema", f"extra{n}"],
+            municipalities=[borlange, municipality],
+            visit=visit,
+            contacts=[contact],
+        )
+        attach_images(release, image, make_image())
+    after = {name: count(client, path) for name, path in pages.items()}
+    assert before == EXPECTED_QUERIES
+    assert after == before

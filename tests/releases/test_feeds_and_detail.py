@@ -1,0 +1,269 @@
+"""Feeds (RSS 2.0, Atom), the sitemap, and the release page's machine-readable parts."""
+
+import datetime as dt
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.utils import timezone
+
+from newsroom.releases.models import PressRelease
+from tests.conftest import attach_images
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+def mixed(make_release, borlange):
+    return {
+        "public": make_release(title="Publik nyhet", kind="news", tags=["skola"]),
+        "borlange": make_release(title="Om Borlänge", municipalities=[borlange]),
+        "english": make_release(title="In English", language="en"),
+        "draft": make_release(title="Utkast", status=PressRelease.Status.DRAFT),
+        "review": make_release(title="Granskas", status=PressRelease.Status.IN_REVIEW),
+        "withdrawn": make_release(title="Tillbakadragen", status=PressRelease.Status.WITHDRAWN),
+        "later": make_release(
+            title="Senare",
+            status=PressRelease.Status.SCHEDULED,
+            publish_at=timezone.now() + dt.timedelta(hours=2),
+        ),
+    }
+
+
+def rss_titles(response):
+    assert response["Content-Type"].startswith("application/rss+xml")
+    root = ET.fromstring(response.content)
+    assert root.tag == "rss" and root.get("version") == "2.0"
+    return [item.findtext("title") for item in root.iter("item")]
+
+
+def atom_titles(response):
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = ET.fromstring(response.content)
+    assert root.tag == f"{ATOM}feed"
+    return [entry.findtext(f"{ATOM}title") for entry in root.iter(f"{ATOM}entry")]
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_feeds_list_only_public_releases(client, agency, mixed, language):
+    expected = {"Publik nyhet", "Om Borlänge", "In English"}
+    assert set(rss_titles(client.get(f"/{language}/feeds/rss/"))) == expected
+    assert set(atom_titles(client.get(f"/{language}/feeds/atom/"))) == expected
+
+
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        ("tag/skola", ["Publik nyhet"]),
+        ("municipality/borlange", ["Om Borlänge"]),
+        ("kind/news", ["Publik nyhet"]),
+        ("language/en", ["In English"]),
+    ],
+)
+def test_scoped_feeds(client, agency, mixed, path, expected):
+    assert rss_titles(client.get(f"/sv/feeds/rss/{path}/")) == expected
+    assert atom_titles(client.get(f"/sv/feeds/atom/{path}/")) == expected
+
+
+def test_feed_items_link_to_the_release_with_date_and_tags(client, agency, mixed):
+    root = ET.fromstring(client.get("/sv/feeds/rss/tag/skola/").content)
+    item = next(root.iter("item"))
+    assert item.findtext("link") == "http://testserver" + mixed["public"].get_absolute_url()
+    assert item.findtext("pubDate")
+    assert [c.text for c in item.findall("category")] == ["skola"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["tag/finns-inte", "municipality/finns-inte", "kind/poem", "language/de", "colour/blue"],
+)
+def test_unknown_feed_scopes_are_404(client, agency, path):
+    assert client.get(f"/sv/feeds/rss/{path}/").status_code == 404
+
+
+def test_sitemap_has_both_languages_and_only_public_releases(client, agency, mixed):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    locations = [loc.text for loc in root.findall("s:url/s:loc", ns)]
+    assert "http://testserver/sv/" in locations and "http://testserver/en/" in locations
+    assert "http://testserver" + mixed["public"].get_absolute_url() in locations
+    for hidden in ("draft", "review", "withdrawn", "later"):
+        assert "http://testserver" + mixed[hidden].get_absolute_url() not in locations
+    home = next(
+        u
+        for u in root.findall("s:url", ns)
+        if u.findtext("s:loc", namespaces=ns) == "http://testserver/sv/"
+    )
+    hreflangs = {link.get("hreflang") for link in home.findall("x:link", ns)}
+    assert {"sv", "en", "x-default"} <= hreflangs
+
+
+def test_sitemap_names_a_releases_translation(client, agency, make_release):
+    original = make_release(title="Originalet")
+    translation = make_release(title="The original", language="en", translation_of=original)
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    entry = next(
+        u for u in root.findall("s:url", ns)
+        if u.findtext("s:loc", namespaces=ns).endswith(original.get_absolute_url())
+    )  # fmt: skip
+    alternates = {link.get("hreflang"): link.get("href") for link in entry.findall("x:link", ns)}
+    assert alternates["en"] == "http://testserver" + translation.get_absolute_url()
+
+
+def test_robots_txt_points_at_the_sitemap(client, db):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    body = response.content.decode()
+    assert "Disallow: /admin/" in body
+    assert "Sitemap: http://testserver/sitemap.xml" in body
+
+
+def json_ld(content):
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', content, re.S)
+    assert match, "no JSON-LD on the page"
+    return json.loads(match.group(1))
+
+
+def test_release_page_has_json_ld_open_graph_and_canonical(
+    client, agency, make_release, make_image
+):
+    release = make_release(
+        title="Besök i Borlänge </script><script>alert(1)</script>",
+        lead="Myndigheten besöker Borlänge.",
+        tags=["segregation"],
+    )
+    attach_images(release, make_image(alt_text="Blå illustration"))
+    content = client.get(release.get_absolute_url()).content.decode()
+    data = json_ld(content)
+    url = "http://testserver" + release.get_absolute_url()
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"].startswith("Besök i Borlänge")
+    assert data["inLanguage"] == "sv"
+    assert data["url"] == url
+    assert data["publisher"]["name"] == agency.name
+    assert data["image"][0].startswith("http://testserver/media/")
+    assert data["keywords"] == ["segregation"]
+    assert data["datePublished"]
+    assert "<script>alert(1)</script>" not in content
+    assert f'<link rel="canonical" href="{url}">' in content
+    assert f'<meta property="og:url" content="{url}">' in content
+    assert '<meta property="og:type" content="article">' in content
+    assert '<meta property="og:image" content="http://testserver/media/' in content
+    assert '<meta name="twitter:card" content="summary_large_image">' in content
+
+
+def test_release_page_links_tags_municipalities_visit_and_round(
+    client, agency, make_release, borlange, make_visit, funding_round
+):
+    visit = make_visit(title="Besöket")
+    release = make_release(
+        tags=["skola"], municipalities=[borlange], visit=visit, funding_round=funding_round
+    )
+    content = client.get(release.get_absolute_url()).content.decode()
+    assert 'href="/sv/tags/skola/"' in content
+    assert f'href="{borlange.get_absolute_url()}"' in content
+    assert f'href="{visit.get_absolute_url()}"' in content
+    assert f'href="{funding_round.get_absolute_url()}"' in content
+    assert 'action="/sv/report/"' in content
+    assert "linkedin.com/sharing" in content
+    assert "<script src" not in content
+
+
+def test_related_releases_share_a_tag_and_are_public(client, agency, make_release):
+    release = make_release(tags=["skola"])
+    make_release(title="Också om skolan", tags=["skola"])
+    make_release(title="Utkast om skolan", tags=["skola"], status=PressRelease.Status.DRAFT)
+    make_release(title="Om annat", tags=["annat"])
+    response = client.get(release.get_absolute_url())
+    assert [r.title for r in response.context["related_releases"]] == ["Också om skolan"]
+
+
+def test_release_page_query_count_is_fixed(
+    client, agency, make_release, make_contact, make_image, borlange
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    small = make_release(tags=["x"])
+    big = make_release(
+        tags=[f"t{i}" for i in range(5)] + ["x"],
+        municipalities=[borlange],
+        contacts=[make_contact() for _ in range(4)],
+        quotes=[("A", "a"), ("B", "b")],
+    )
+    attach_images(big, *[make_image() for _ in range(3)])
+    for _ in range(3):
+        make_release(tags=["x"])
+    with CaptureQueriesContext(connection) as small_queries:
+        client.get(small.get_absolute_url())
+    with CaptureQueriesContext(connection) as big_queries:
+        client.get(big.get_absolute_url())
+    assert len(small_queries) == len(big_queries) <= 16
+
+
+def test_tag_page_lists_releases_and_visits_and_has_feeds(client, agency, make_release, make_visit):
+    make_release(title="Om skolan", tags=["skola"])
+    make_release(title="Utkast om skolan", tags=["skola"], status=PressRelease.Status.DRAFT)
+    visit = make_visit(title="Skolbesöket")
+    visit.topics.add("skola")
+    for language in ("sv", "en"):
+        response = client.get(f"/{language}/tags/skola/")
+        assert response.status_code == 200
+        assert [r.title for r in response.context["releases"]] == ["Om skolan"]
+        content = response.content.decode()
+        assert "Skolbesöket" in content
+        assert f"/{language}/feeds/rss/tag/skola/" in content
+    assert client.get("/sv/tags/finns-inte/").status_code == 404
+
+
+def test_tag_get_absolute_url(db):
+    from taggit.models import Tag
+
+    assert Tag.objects.create(name="Skola", slug="skola").get_absolute_url() == "/sv/tags/skola/"
+
+
+def test_release_page_hides_a_visit_that_is_not_public(client, agency, make_release, make_visit):
+    visit = make_visit(title="Internt möte", is_public=False)
+    release = make_release(visit=visit)
+    content = client.get(release.get_absolute_url()).content.decode()
+    assert "Internt möte" not in content and visit.get_absolute_url() not in content
+
+
+def test_withdrawn_release_keeps_its_page_but_leaves_every_list(client, agency, make_release):
+    release = make_release(title="Dragits tillbaka om kommunen")
+    release.status = PressRelease.Status.WITHDRAWN
+    release.withdrawn_reason = "Fel uppgifter."
+    release.save()
+    page = client.get(release.get_absolute_url())
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert 'class="withdrawn-notice"' in content
+    assert '<meta name="robots" content="noindex, nofollow">' in content
+    assert "application/ld+json" not in content and 'class="share"' not in content
+    for path in (
+        "/sv/",
+        "/sv/releases/",
+        "/sv/search/?q=kommunen",
+        "/sv/feeds/rss/",
+        "/sitemap.xml",
+    ):
+        assert "Dragits tillbaka" not in client.get(path).content.decode(), path
+
+
+def test_preview_has_no_share_report_or_structured_data(client, agency, make_release):
+    from django.contrib.auth.models import User
+
+    from newsroom.releases.preview import preview_url
+    from newsroom.releases.services import release_preview_link_create
+
+    editor = User.objects.create_superuser("redaktor", "r@example.se", "x")
+    draft = make_release(title="Utkast att visa", status=PressRelease.Status.DRAFT)
+    link = release_preview_link_create(release=draft, by=editor)
+    content = client.get(preview_url(link, absolute=False)).content.decode()
+    assert "Utkast att visa" in content and 'class="preview-banner"' in content
+    assert "application/ld+json" not in content
+    assert 'class="share"' not in content and 'action="/sv/report/"' not in content
