@@ -22,3 +22,5 @@ SITE_URL = "http://testserver"
 # Serve static files through the finders, without a collectstatic run.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# The live server's threads must not keep connections open past a test (PostgreSQL drop).
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
