@@ -15,6 +15,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("newsroom.core.urls")),
     path("releases/", include("newsroom.releases.urls")),
+    path("subscribe/", include("newsroom.subscriptions.urls")),
     prefix_default_language=True,
 )
 
