@@ -58,9 +58,9 @@ def version_for(root, language, *, public_only=True):
     members = release_group(root)
     if public_only:
         public_ids = set(
-            PressRelease.objects.public().filter(pk__in=[m.pk for m in members]).values_list(
-                "pk", flat=True
-            )
+            PressRelease.objects.public()
+            .filter(pk__in=[m.pk for m in members])
+            .values_list("pk", flat=True)
         )
         members = [m for m in members if m.pk in public_ids] or members
     for member in members:
@@ -164,9 +164,7 @@ class ReleaseEmailRenderer:
                     "other_language": other_language,
                 }
             )
-        text, html = render_pair(
-            "digest", {"items": items, "digest": digest}, subscriber.language
-        )
+        text, html = render_pair("digest", {"items": items, "digest": digest}, subscriber.language)
         with translation.override(subscriber.language):
             subject = _("%(agency)s: %(count)s new from the newsroom") % {
                 "agency": Agency.current().name,
@@ -190,4 +188,6 @@ def subscriber_message(subscriber, kind):
             }
         else:
             subject = _("Your subscription to %(agency)s") % {"agency": Agency.current().name}
-    return build_message(subscriber=subscriber, subject=subject, text=text, html=html, message_id="")
+    return build_message(
+        subscriber=subscriber, subject=subject, text=text, html=html, message_id=""
+    )

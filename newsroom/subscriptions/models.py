@@ -149,9 +149,7 @@ class Subscriber(models.Model):
 class SubscriberKind(models.Model):
     """A kind of release (press release, news, statement) a subscriber follows."""
 
-    subscriber = models.ForeignKey(
-        Subscriber, on_delete=models.CASCADE, related_name="kind_topics"
-    )
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="kind_topics")
     kind = models.CharField(_("kind"), max_length=20, choices=PressRelease.Kind)
 
     class Meta:
@@ -232,9 +230,7 @@ class Delivery(OutgoingEmail):
         related_name="deliveries",
         verbose_name=_("release"),
     )
-    subscriber = models.ForeignKey(
-        Subscriber, on_delete=models.CASCADE, related_name="deliveries"
-    )
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
 
     class Meta:
         verbose_name = _("delivery")

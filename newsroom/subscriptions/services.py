@@ -130,8 +130,15 @@ def subscriber_confirm(*, subscriber):
 
 @transaction.atomic
 def subscriber_update(
-    *, subscriber, language, frequency, all_topics, tags=(), municipalities=(), counties=(),
-    kinds=()
+    *,
+    subscriber,
+    language,
+    frequency,
+    all_topics,
+    tags=(),
+    municipalities=(),
+    counties=(),
+    kinds=(),
 ):
     """New preferences from the manage page (reached through a signed link)."""
     subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
@@ -375,9 +382,11 @@ def _claim(model, ids, limit):
         model.objects.filter(pk__in=picked, status=Status.PENDING).update(
             status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
         )
-    related = ["subscriber", "release", "release__translation_of"] if model is Delivery else [
-        "subscriber"
-    ]
+    related = (
+        ["subscriber", "release", "release__translation_of"]
+        if model is Delivery
+        else ["subscriber"]
+    )
     return list(
         model.objects.filter(pk__in=picked, status=Status.SENDING)
         .select_related(*related)
@@ -555,9 +564,7 @@ def digests_plan(*, frequency, now=None):
     per subscriber and period, and each subscriber's window starts where the last ended."""
     now = now or timezone.now()
     period, boundary = digest_period(frequency, now)
-    already = Digest.objects.filter(
-        subscriber=OuterRef("pk"), frequency=frequency, period=period
-    )
+    already = Digest.objects.filter(subscriber=OuterRef("pk"), frequency=frequency, period=period)
     subscribers = list(
         Subscriber.objects.active()
         .filter(frequency=frequency, digest_since__lt=boundary)
@@ -572,9 +579,7 @@ def digests_plan(*, frequency, now=None):
         .values_list("subscriber_id", "covers_until")
     ):
         last_until[subscriber_id] = max(until, last_until.get(subscriber_id, until))
-    starts = {
-        s.pk: max(filter(None, [s.digest_since, last_until.get(s.pk)])) for s in subscribers
-    }
+    starts = {s.pk: max(filter(None, [s.digest_since, last_until.get(s.pk)])) for s in subscribers}
     earliest = min(starts.values())
     announcements = Announcement.objects.filter(
         announced_at__gte=earliest,
@@ -584,9 +589,11 @@ def digests_plan(*, frequency, now=None):
     wanted = {s.pk: [] for s in subscribers}
     for announcement in announcements:
         group = emails.release_group(announcement.release)
-        for subscriber_id in Subscriber.objects.matching(group).filter(
-            pk__in=wanted.keys()
-        ).values_list("pk", flat=True):
+        for subscriber_id in (
+            Subscriber.objects.matching(group)
+            .filter(pk__in=wanted.keys())
+            .values_list("pk", flat=True)
+        ):
             if announcement.announced_at >= starts[subscriber_id]:
                 wanted[subscriber_id].append(announcement.release_id)
     rows = [
@@ -602,7 +609,9 @@ def digests_plan(*, frequency, now=None):
         if release_ids
     ]
     Digest.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
-    enqueue_batches(Digest.objects.filter(period=period, frequency=frequency, status=Status.PENDING))
+    enqueue_batches(
+        Digest.objects.filter(period=period, frequency=frequency, status=Status.PENDING)
+    )
     return len(rows)
 
 

@@ -58,16 +58,16 @@ def test_line_breaks_get_a_clear_message(client, agency):
 
 @pytest.mark.parametrize("purpose", ["confirm", "manage", "unsubscribe"])
 def test_tampered_links_change_nothing(client, make_subscriber, purpose, agency):
-    subscriber = make_subscriber(status=Subscriber.Status.PENDING if purpose == "confirm" else "active")
+    subscriber = make_subscriber(
+        status=Subscriber.Status.PENDING if purpose == "confirm" else "active"
+    )
     token = make_token(subscriber, purpose)
     tampered = token[:-2] + ("AA" if token[-2:] != "AA" else "BB")
     for method in (client.get, client.post):
         response = method(reverse(f"subscriptions:{purpose}", kwargs={"token": tampered}))
         assert response.status_code == 400
     other_purpose = "manage" if purpose != "manage" else "confirm"
-    response = client.post(
-        reverse(f"subscriptions:{other_purpose}", kwargs={"token": token})
-    )
+    response = client.post(reverse(f"subscriptions:{other_purpose}", kwargs={"token": token}))
     assert response.status_code == 400
     before = subscriber.status
     subscriber.refresh_from_db()
@@ -89,7 +89,7 @@ def test_expired_confirmation_link(client, make_subscriber, settings, agency):
 def test_rate_limit_per_address(client, settings, django_capture_on_commit_callbacks, agency):
     settings.SUBSCRIPTIONS_RATE_PER_ADDRESS = "2/h"
     with django_capture_on_commit_callbacks(execute=True):
-        for n in range(2):
+        for _n in range(2):
             assert post(client, email="Flood@example.se").status_code == 302
         response = post(client, email=" flood@EXAMPLE.se")
     assert response.status_code == 429

@@ -53,11 +53,18 @@ def test_daily_digest_lists_matching_releases_once(
 ):
     since = at(2026, 11, 30, 9)
     daily = make_subscriber(
-        frequency=Subscriber.Frequency.DAILY, confirmed_at=since, digest_since=since,
-        municipalities=[borlange], email="daglig@example.se",
+        frequency=Subscriber.Frequency.DAILY,
+        confirmed_at=since,
+        digest_since=since,
+        municipalities=[borlange],
+        email="daglig@example.se",
     )
-    make_subscriber(frequency=Subscriber.Frequency.DAILY, confirmed_at=since, digest_since=since,
-                    kinds=["statement"])  # nothing matches: no digest
+    make_subscriber(
+        frequency=Subscriber.Frequency.DAILY,
+        confirmed_at=since,
+        digest_since=since,
+        kinds=["statement"],
+    )  # nothing matches: no digest
     one = announced(at(2026, 11, 30, 12), title="Om Borlänge", municipalities=[borlange])
     announced(at(2026, 11, 30, 13), title="Om något annat")
     announced(at(2026, 12, 1, 9), title="För sent för tisdagen", municipalities=[borlange])
@@ -88,8 +95,9 @@ def test_daily_digest_lists_matching_releases_once(
 
 def test_weekly_digest_on_monday(make_subscriber, announced, django_capture_on_commit_callbacks):
     since = at(2026, 11, 20, 9)
-    make_subscriber(frequency=Subscriber.Frequency.WEEKLY, confirmed_at=since, digest_since=since,
-                    language="en")
+    make_subscriber(
+        frequency=Subscriber.Frequency.WEEKLY, confirmed_at=since, digest_since=since, language="en"
+    )
     announced(at(2026, 11, 25, 10), title="Veckans nyhet")
     run_digests(at(2026, 11, 29, 20), django_capture_on_commit_callbacks)  # Sunday
     # The Monday before (23 Nov) had nothing yet.

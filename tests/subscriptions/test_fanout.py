@@ -148,7 +148,9 @@ def test_fan_out_twice_creates_and_sends_nothing_new(
 
 def test_batch_run_twice_sends_only_what_is_pending(make_subscriber, fresh_release):
     release = fresh_release(status=PressRelease.Status.PUBLISHED, published_at=timezone.now())
-    deliveries = [Delivery.objects.create(release=release, subscriber=make_subscriber()) for _ in range(4)]
+    deliveries = [
+        Delivery.objects.create(release=release, subscriber=make_subscriber()) for _ in range(4)
+    ]
     ids = [d.pk for d in deliveries]
 
     first = services.emails_send_batch(model=Delivery, ids=ids)
@@ -166,8 +168,7 @@ def test_crash_between_send_and_mark(make_subscriber, fresh_release, monkeypatch
     settings.SUBSCRIPTIONS_CLAIM_CHUNK = 1
     release = fresh_release(status=PressRelease.Status.PUBLISHED, published_at=timezone.now())
     ids = [
-        Delivery.objects.create(release=release, subscriber=make_subscriber()).pk
-        for _ in range(3)
+        Delivery.objects.create(release=release, subscriber=make_subscriber()).pk for _ in range(3)
     ]
     real_mark = services._mark_sent
     calls = {"n": 0}
@@ -204,8 +205,7 @@ def test_crash_between_send_and_mark(make_subscriber, fresh_release, monkeypatch
 def test_two_workers_never_take_the_same_delivery(make_subscriber, fresh_release):
     release = fresh_release(status=PressRelease.Status.PUBLISHED, published_at=timezone.now())
     ids = [
-        Delivery.objects.create(release=release, subscriber=make_subscriber()).pk
-        for _ in range(5)
+        Delivery.objects.create(release=release, subscriber=make_subscriber()).pk for _ in range(5)
     ]
     first = services._claim(Delivery, ids, 3)
     second = services._claim(Delivery, ids, 3)
@@ -277,7 +277,9 @@ def test_permanent_failures_make_a_subscriber_bouncing(
             assert subscriber.status == Subscriber.Status.ACTIVE and subscriber.bounce_count == 1
     assert subscriber.status == Subscriber.Status.BOUNCED
     statuses = list(
-        Delivery.objects.filter(subscriber=subscriber).order_by("pk").values_list("status", flat=True)
+        Delivery.objects.filter(subscriber=subscriber)
+        .order_by("pk")
+        .values_list("status", flat=True)
     )
     # Two bounced; the third was never attempted.
     assert statuses == [Status.FAILED, Status.FAILED, Status.CANCELLED]
@@ -308,9 +310,7 @@ def test_unsubscribed_between_fan_out_and_claim_is_not_sent(make_subscriber, fre
     assert Delivery.objects.get(pk=delivery.pk).status == Status.CANCELLED
 
 
-def test_english_subscriber_gets_english_version_or_note(
-    make_subscriber, fresh_release, publish
-):
+def test_english_subscriber_gets_english_version_or_note(make_subscriber, fresh_release, publish):
     english = make_subscriber(language="en", email="reader@example.com")
     swedish = make_subscriber(language="sv", email="lasare@example.se")
     original = fresh_release(title="Besök i Borlänge", language="sv")

@@ -19,12 +19,14 @@ pytestmark = pytest.mark.django_db
 def test_unsubscribed_are_erased_after_30_days(make_subscriber, make_release, settings):
     gone = make_subscriber(email="gone@example.se")
     recent = make_subscriber(email="recent@example.se")
-    never_confirmed = make_subscriber(email="never@example.se", status=Subscriber.Status.PENDING,
-                                      requested_at=timezone.now())
+    never_confirmed = make_subscriber(
+        email="never@example.se", status=Subscriber.Status.PENDING, requested_at=timezone.now()
+    )
     active = make_subscriber(email="active@example.se")
     release = make_release(status=PressRelease.Status.PUBLISHED, published_at=timezone.now())
-    Delivery.objects.create(release=release, subscriber=gone, status="failed",
-                            error="550 gone@example.se: no such user")
+    Delivery.objects.create(
+        release=release, subscriber=gone, status="failed", error="550 gone@example.se: no such user"
+    )
     services.subscriber_unsubscribe(subscriber=gone)
     days = settings.SUBSCRIPTIONS_ERASE_AFTER_DAYS
     with time_machine.travel(timezone.now() + dt.timedelta(days=days - 5)):
@@ -51,7 +53,10 @@ def test_erasure_voids_links_and_allows_a_fresh_subscription(client, make_subscr
     response = client.get(reverse("subscriptions:manage", kwargs={"token": token}))
     assert response.status_code == 400
     services.subscriber_request(
-        email="radera@example.se", language="sv", frequency="immediate", all_topics=True,
+        email="radera@example.se",
+        language="sv",
+        frequency="immediate",
+        all_topics=True,
         consent_text="x",
     )
     assert Subscriber.objects.filter(email="radera@example.se").count() == 1

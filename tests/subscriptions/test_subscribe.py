@@ -127,7 +127,9 @@ def test_manage_through_the_signed_link(client, make_subscriber, reference_data,
 def test_chosen_topics_need_at_least_one(subscribe):
     response = subscribe(topics="chosen")
     assert response.status_code == 400
-    assert "Choose at least one" in response.content.decode() or "minst" in response.content.decode()
+    assert (
+        "Choose at least one" in response.content.decode() or "minst" in response.content.decode()
+    )
     assert not Subscriber.objects.exists()
 
 
@@ -145,7 +147,9 @@ def test_one_click_unsubscribe_post_without_csrf(make_subscriber, agency):
 
     subscriber = make_subscriber()
     client = Client(enforce_csrf_checks=True)
-    url = reverse("subscriptions:unsubscribe", kwargs={"token": make_token(subscriber, "unsubscribe")})
+    url = reverse(
+        "subscriptions:unsubscribe", kwargs={"token": make_token(subscriber, "unsubscribe")}
+    )
     page = client.get(url)
     assert page.status_code == 200 and b"<form" in page.content
     subscriber.refresh_from_db()
