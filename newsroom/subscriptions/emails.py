@@ -6,12 +6,13 @@ batch renders each (release, language) once and puts each subscriber's links in 
 replacing placeholders: the templates run once per batch, not once per subscriber.
 """
 
+import functools
 from email.utils import formataddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_urlconf, reverse
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -29,11 +30,23 @@ def absolute(path):
     return settings.SITE_URL + path
 
 
+TOKEN_PLACEHOLDER = "NEWSROOMTOKENPLACEHOLDER"
+
+
+@functools.lru_cache(maxsize=64)
+def _url_pattern(name, language, site_url, urlconf):
+    # reverse() under translation.override costs more than the rest of a link: once per
+    # (page, language), then the token goes in by replacement.
+    with translation.override(language):
+        path = reverse(f"subscriptions:{name}", urlconf, kwargs={"token": TOKEN_PLACEHOLDER})
+    return site_url + path
+
+
 def subscriber_url(subscriber, name, purpose):
-    with translation.override(subscriber.language):
-        return absolute(
-            reverse(f"subscriptions:{name}", kwargs={"token": make_token(subscriber, purpose)})
-        )
+    pattern = _url_pattern(
+        name, subscriber.language, settings.SITE_URL, get_urlconf() or settings.ROOT_URLCONF
+    )
+    return pattern.replace(TOKEN_PLACEHOLDER, make_token(subscriber, purpose))
 
 
 def manage_url(subscriber):
@@ -74,8 +87,8 @@ def sender():
     return formataddr((str(agency.name), settings.DEFAULT_FROM_EMAIL))
 
 
-def list_headers(subscriber, unsubscribe):
-    token = make_token(subscriber, "unsubscribe")
+def list_headers(unsubscribe):
+    token = unsubscribe.rstrip("/").rpartition("/")[2]
     mailto = f"mailto:{settings.SUBSCRIPTIONS_UNSUBSCRIBE_MAILTO}?subject=unsubscribe%20{token}"
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "newsroom.invalid"
     return {
@@ -86,20 +99,20 @@ def list_headers(subscriber, unsubscribe):
     }
 
 
-def build_message(*, subscriber, subject, text, html, message_id):
+def build_message(*, subscriber, subject, text, html, message_id, from_email=None):
     """The message for one subscriber, links filled in; text and html hold placeholders."""
     manage, unsubscribe = manage_url(subscriber), unsubscribe_url(subscriber)
     text = text.replace(MANAGE_PLACEHOLDER, manage).replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe)
     html = html.replace(MANAGE_PLACEHOLDER, escape(manage)).replace(
         UNSUBSCRIBE_PLACEHOLDER, escape(unsubscribe)
     )
-    headers = list_headers(subscriber, unsubscribe)
+    headers = list_headers(unsubscribe)
     if message_id:
         headers["Message-ID"] = message_id
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
-        from_email=sender(),
+        from_email=from_email or sender(),
         to=[subscriber.email],
         headers=headers,
     )
@@ -129,6 +142,7 @@ class ReleaseEmailRenderer:
     def __init__(self, *, public_only=True):
         self.public_only = public_only
         self._cache = {}
+        self.from_email = sender()
 
     def release_parts(self, root, language):
         key = ("release", root.pk, language)
@@ -149,7 +163,12 @@ class ReleaseEmailRenderer:
     def release_message(self, *, root, subscriber, message_id):
         subject, text, html = self.release_parts(root, subscriber.language)
         return build_message(
-            subscriber=subscriber, subject=subject, text=text, html=html, message_id=message_id
+            subscriber=subscriber,
+            subject=subject,
+            text=text,
+            html=html,
+            message_id=message_id,
+            from_email=self.from_email,
         )
 
     def digest_message(self, *, digest, subscriber, message_id):

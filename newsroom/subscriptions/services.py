@@ -363,7 +363,7 @@ def classify(error):
 
 
 def _claim(model, ids, limit):
-    """Mark up to `limit` due rows of the batch as sending, and commit.
+    """Mark the due rows among `ids` (at most `limit`) as sending, and commit.
 
     Row locks with SKIP LOCKED (PostgreSQL) or SQLite's write lock taken at BEGIN
     (transaction_mode IMMEDIATE) mean two workers never take the same row.
@@ -379,6 +379,8 @@ def _claim(model, ids, limit):
             .order_by("pk")
             .values_list("pk", flat=True)[:limit]
         )
+        if not picked:
+            return []
         model.objects.filter(pk__in=picked, status=Status.PENDING).update(
             status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
         )
@@ -392,6 +394,19 @@ def _claim(model, ids, limit):
         .select_related(*related)
         .order_by("pk")
     )
+
+
+def _claim_in_turn(model, ids, limit):
+    """Claim the batch's rows a few at a time, looking at each id once.
+
+    A row not claimable when its turn comes is another worker's (locked or already
+    sending), not due yet (its retry task will come), or no longer wanted (cancelled).
+    """
+    ids = sorted(ids)
+    for start in range(0, len(ids), limit):
+        rows = _claim(model, ids[start : start + limit], limit)
+        if rows:
+            yield rows
 
 
 def _mark_sent(row, message_id):
@@ -452,7 +467,7 @@ def emails_send_batch(*, model, ids):
     connection = get_connection()
     opened = False
     try:
-        while rows := _claim(model, ids, settings.SUBSCRIPTIONS_CLAIM_CHUNK):
+        for rows in _claim_in_turn(model, ids, settings.SUBSCRIPTIONS_CLAIM_CHUNK):
             for row in rows:
                 message_id = row.get_message_id()
                 try:
