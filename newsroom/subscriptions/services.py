@@ -6,6 +6,7 @@ Called alike from views, the admin, tasks and management commands (keyword-only 
 import datetime as dt
 import logging
 import smtplib
+import uuid
 import zoneinfo
 
 from django.conf import settings
@@ -185,8 +186,6 @@ def subscriber_erase(*, subscriber):
     The row stays (without address, topics or consent text) so that delivery counts of
     past releases still add up; its key is rotated, so old links stop working.
     """
-    import uuid
-
     subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
     _cancel_pending(subscriber.pk)
     if subscriber.status == Subscriber.Status.ERASED:
