@@ -19,6 +19,7 @@ from django_ratelimit.core import is_ratelimited
 
 from . import services
 from .forms import CONSENT_TEXT, SubscribeForm, TopicsForm
+from .models import Subscriber
 from .tokens import InvalidLink, make_token, read_token
 
 
@@ -84,6 +85,9 @@ def confirm(request, token):
     # buttons, and only a person's POST confirms.
     try:
         subscriber = read_token(token, "confirm")
+        if subscriber.status not in (Subscriber.Status.PENDING, Subscriber.Status.ACTIVE):
+            # An old confirmation link must not undo a later unsubscribe.
+            raise InvalidLink()
     except InvalidLink as error:
         return _invalid_link(request, error)
     if request.method == "POST":

@@ -105,3 +105,16 @@ def test_rate_limit_per_ip(client, settings, agency):
     response = post(client, email="person9@example.se")
     assert response.status_code == 429
     assert not Subscriber.objects.filter(email="person9@example.se").exists()
+
+
+def test_old_confirmation_link_does_not_undo_an_unsubscribe(client, make_subscriber, agency):
+    from newsroom.subscriptions import services
+
+    subscriber = make_subscriber(status=Subscriber.Status.PENDING)
+    token = make_token(subscriber, "confirm")
+    client.post(reverse("subscriptions:confirm", kwargs={"token": token}))
+    services.subscriber_unsubscribe(subscriber=subscriber)
+    response = client.post(reverse("subscriptions:confirm", kwargs={"token": token}))
+    assert response.status_code == 400
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
