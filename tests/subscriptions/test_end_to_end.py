@@ -134,3 +134,46 @@ def test_many_subscribers_in_batches_each_gets_exactly_one(
     received = [m["To"] for m in smtp_server.messages()]
     assert sorted(received) == sorted(addresses)
     assert len({m["Message-ID"] for m in smtp_server.messages()}) == 10
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@override_settings(SUBSCRIPTIONS_CLAIM_CHUNK=3)
+def test_two_workers_at_once_send_each_delivery_once(make_subscriber, make_release):
+    """On PostgreSQL, row locks with SKIP LOCKED: two batches over the same rows, in
+    parallel threads (each its own connection), share them out and send each once."""
+    import threading
+
+    from django.core import mail
+    from django.db import connection, connections
+
+    from newsroom.subscriptions import services
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's row locks")
+    release = make_release(status=PressRelease.Status.PUBLISHED, published_at=timezone.now())
+    ids = [
+        Delivery.objects.create(release=release, subscriber=make_subscriber()).pk
+        for _ in range(60)
+    ]
+    results, errors = [], []
+
+    def worker():
+        try:
+            results.append(services.emails_send_batch(model=Delivery, ids=ids))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert sum(r["sent"] for r in results) == 60
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        Delivery.objects.values_list("subscriber__email", flat=True)
+    )
+    assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.SENT}
