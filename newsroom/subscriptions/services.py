@@ -11,7 +11,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
@@ -87,11 +87,18 @@ def subscriber_request(
     email = normalise_email(email)
     now = timezone.now()
     subscriber = Subscriber.objects.select_for_update().filter(email=email).first()
+    if subscriber is None:
+        # Two requests for a new address at once: the unique address lets one insert win,
+        # the other then finds it.
+        try:
+            with transaction.atomic():
+                Subscriber.objects.create(email=email, requested_at=now)
+        except IntegrityError:
+            pass
+        subscriber = Subscriber.objects.select_for_update().get(email=email)
     if subscriber is not None and subscriber.status == Subscriber.Status.ACTIVE:
         enqueue_on_commit(tasks().send_subscriber_email, subscriber.pk, "manage")
         return "manage"
-    if subscriber is None:
-        subscriber = Subscriber(email=email)
     subscriber.status = Subscriber.Status.PENDING
     subscriber.language = language
     subscriber.frequency = frequency

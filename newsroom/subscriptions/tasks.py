@@ -28,8 +28,3 @@ def send_digest_batch(digest_ids):
 @task()
 def send_subscriber_email(subscriber_id, kind):
     return services.subscriber_send_email(subscriber_id=subscriber_id, kind=kind)
-
-
-@task()
-def plan_digests(frequency):
-    return services.digests_plan(frequency=frequency)

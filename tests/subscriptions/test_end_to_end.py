@@ -153,8 +153,7 @@ def test_two_workers_at_once_send_each_delivery_once(make_subscriber, make_relea
         pytest.skip("needs PostgreSQL's row locks")
     release = make_release(status=PressRelease.Status.PUBLISHED, published_at=timezone.now())
     ids = [
-        Delivery.objects.create(release=release, subscriber=make_subscriber()).pk
-        for _ in range(60)
+        Delivery.objects.create(release=release, subscriber=make_subscriber()).pk for _ in range(60)
     ]
     results, errors = [], []
 
