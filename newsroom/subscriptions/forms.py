@@ -129,7 +129,10 @@ class SubscribeForm(TopicsForm):
         label=_("Email address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"invalid": _("Enter an email address like name@example.se.")},
+        error_messages={
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address like name@example.se."),
+        },
     )
     consent = forms.BooleanField(
         label=CONSENT_TEXT,
