@@ -172,7 +172,11 @@ class ReleaseEmailRenderer:
         )
 
     def digest_message(self, *, digest, subscriber, message_id):
-        roots = PressRelease.objects.filter(pk__in=digest.release_ids).order_by("published_at")
+        roots = (
+            PressRelease.objects.public().filter(pk__in=digest.release_ids).order_by("published_at")
+        )
+        if not roots:
+            return None
         items = []
         for root in roots:
             version, other_language = version_for(root, subscriber.language)

@@ -485,6 +485,10 @@ def emails_send_batch(*, model, ids):
                         message = renderer.digest_message(
                             digest=row, subscriber=row.subscriber, message_id=message_id
                         )
+                        if message is None:  # everything in it was withdrawn meanwhile
+                            model.objects.filter(pk=row.pk).update(status=Status.CANCELLED)
+                            counts["cancelled"] += 1
+                            continue
                     if not opened:
                         connection.open()
                         opened = True
@@ -532,9 +536,12 @@ def emails_recover(*, now=None):
     timeout = now - dt.timedelta(seconds=settings.SUBSCRIPTIONS_CLAIM_TIMEOUT_SECONDS)
     result = {}
     for model in (Delivery, Digest):
-        stale = model.objects.filter(status=Status.SENDING, claimed_at__lt=timeout).update(
-            status=Status.PENDING, claimed_at=None
+        stale = model.objects.filter(status=Status.SENDING, claimed_at__lt=timeout)
+        # A row that stopped its worker every time (it is not the SMTP server's fault) stops.
+        stale.filter(attempts__gte=settings.SUBSCRIPTIONS_MAX_ATTEMPTS).update(
+            status=Status.FAILED, error="The worker stopped while sending it, every attempt."
         )
+        stale = stale.update(status=Status.PENDING, claimed_at=None)
         waiting = model.objects.filter(status=Status.PENDING, created_at__lt=timeout).filter(
             Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
         )

@@ -132,3 +132,21 @@ def test_immediate_subscribers_get_no_digest(
     run_digests(at(2026, 12, 1, 8, 5), django_capture_on_commit_callbacks)
     assert mail.outbox == [] and not Digest.objects.exists()
     assert timezone.now()  # (no time travel leaked)
+
+
+def test_digest_whose_releases_were_all_withdrawn_is_not_sent(make_subscriber, announced):
+    since = at(2026, 11, 30, 9)
+    subscriber = make_subscriber(frequency="daily", confirmed_at=since, digest_since=since)
+    release = announced(at(2026, 11, 30, 10))
+    digest = Digest.objects.create(
+        subscriber=subscriber,
+        frequency="daily",
+        period=dt.date(2026, 12, 1),
+        covers_from=since,
+        covers_until=at(2026, 12, 1, 8),
+        release_ids=[release.pk],
+    )
+    PressRelease.objects.filter(pk=release.pk).update(status=PressRelease.Status.WITHDRAWN)
+    services.emails_send_batch(model=Digest, ids=[digest.pk])
+    digest.refresh_from_db()
+    assert digest.status == Digest.Status.CANCELLED and mail.outbox == []

@@ -379,3 +379,20 @@ def test_retry_failed_from_the_admin_service(
         assert services.deliveries_retry_failed(release=release) == 1
     assert Delivery.objects.get().status == Status.SENT
     assert len(mail.outbox) == 1
+
+
+def test_recovery_gives_up_on_a_row_that_always_stops_its_worker(
+    make_subscriber, fresh_release, settings
+):
+    settings.SUBSCRIPTIONS_MAX_ATTEMPTS = 2
+    release = fresh_release(status=PressRelease.Status.PUBLISHED, published_at=timezone.now())
+    stuck = Delivery.objects.create(
+        release=release,
+        subscriber=make_subscriber(),
+        status=Status.SENDING,
+        attempts=2,
+        claimed_at=timezone.now() - dt.timedelta(hours=2),
+    )
+    services.emails_recover()
+    stuck.refresh_from_db()
+    assert stuck.status == Status.FAILED and "every attempt" in stuck.error
