@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_subscribe_page_and_its_errors_pass_axe(page, live_server, agency, axe_audit, language):
     page.goto(f"{live_server.url}/{language}/subscribe/")
     axe_audit(page)
-    page.locator("button[type=submit]").first.click()
+    page.locator(".subscription-form button[type=submit]").click()
     assert page.locator(".error-summary").is_visible()
     axe_audit(page)
 

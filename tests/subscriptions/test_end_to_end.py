@@ -176,3 +176,25 @@ def test_two_workers_at_once_send_each_delivery_once(make_subscriber, make_relea
         Delivery.objects.values_list("subscriber__email", flat=True)
     )
     assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.SENT}
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS=DATABASE_TASKS)
+def test_publish_through_the_editorial_service(
+    smtp_server, make_subscriber, make_release, make_contact, agency
+):
+    """With the editorial issue's service (on main once both are merged): its
+    `release_published` signal is what starts the fan-out."""
+    release_services = pytest.importorskip("newsroom.releases.services")
+    from django.contrib.auth import get_user_model
+
+    make_subscriber(email="tjanst@example.se")
+    editor = get_user_model().objects.create_superuser("redaktor", "redaktor@example.se", "x")
+    release = make_release(
+        status=PressRelease.Status.DRAFT, title="Via tjänsten", contacts=[make_contact()]
+    )
+    release_services.release_publish(release=release, by=editor)
+    run_worker()
+    [message] = smtp_server.messages()
+    assert message["Subject"] == "Via tjänsten" and message["To"] == "tjanst@example.se"
+    assert Delivery.objects.get().status == Delivery.Status.SENT
