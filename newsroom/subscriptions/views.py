@@ -23,12 +23,24 @@ from .models import Subscriber
 from .tokens import InvalidLink, make_token, read_token
 
 
+def client_key(group, request):
+    """The client's address; behind a proxy, the last entry of CLIENT_IP_HEADER.
+
+    The same rule as the content reports' limit on main (newsroom.core.views.client_key).
+    """
+    header = getattr(settings, "CLIENT_IP_HEADER", None)
+    forwarded = request.META.get(header, "") if header else ""
+    if forwarded:
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
 def _rate_limited(request, address=None):
     """Count this attempt per IP and per address; True when either is over its limit."""
     limited = is_ratelimited(
         request,
         group="subscriptions.ip",
-        key="ip",
+        key=client_key,
         rate=settings.SUBSCRIPTIONS_RATE_PER_IP,
         increment=True,
     )
