@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("", include("municipalities.urls")),
     path("", include("newsroom.contacts.urls")),
     path("", include("newsroom.mediabank.urls")),
+    path("subscribe/", include("newsroom.subscriptions.urls")),
     prefix_default_language=True,
 )
 

@@ -6,3 +6,6 @@ class SubscriptionsConfig(AppConfig):
     name = "newsroom.subscriptions"
     label = "subscriptions"
     verbose_name = _("Subscriptions")
+
+    def ready(self):
+        from . import receivers  # noqa: F401 - connects the release signals

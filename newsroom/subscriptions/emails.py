@@ -1,0 +1,216 @@
+"""Rendering the emails: multipart (plain text and HTML), in the subscriber's language.
+
+Every email carries the manage and unsubscribe links and the RFC 8058 headers. A release
+email's body is the same for every subscriber of one language but for their links, so a
+batch renders each (release, language) once and puts each subscriber's links in by
+replacing placeholders: the templates run once per batch, not once per subscriber.
+"""
+
+import functools
+from email.utils import formataddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import get_urlconf, reverse
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from newsroom.core.models import Agency
+from newsroom.releases.models import PressRelease
+
+from .tokens import make_token
+
+MANAGE_PLACEHOLDER = "NEWSROOMMANAGEURLPLACEHOLDER"
+UNSUBSCRIBE_PLACEHOLDER = "NEWSROOMUNSUBSCRIBEURLPLACEHOLDER"
+
+
+def absolute(path):
+    return settings.SITE_URL + path
+
+
+TOKEN_PLACEHOLDER = "NEWSROOMTOKENPLACEHOLDER"
+
+
+@functools.lru_cache(maxsize=64)
+def _url_pattern(name, language, site_url, urlconf):
+    # reverse() under translation.override costs more than the rest of a link: once per
+    # (page, language), then the token goes in by replacement.
+    with translation.override(language):
+        path = reverse(f"subscriptions:{name}", urlconf, kwargs={"token": TOKEN_PLACEHOLDER})
+    return site_url + path
+
+
+def subscriber_url(subscriber, name, purpose):
+    pattern = _url_pattern(
+        name, subscriber.language, settings.SITE_URL, get_urlconf() or settings.ROOT_URLCONF
+    )
+    return pattern.replace(TOKEN_PLACEHOLDER, make_token(subscriber, purpose))
+
+
+def manage_url(subscriber):
+    return subscriber_url(subscriber, "manage", "manage")
+
+
+def unsubscribe_url(subscriber):
+    return subscriber_url(subscriber, "unsubscribe", "unsubscribe")
+
+
+def release_group(release):
+    """The original release and its translations: one announcement."""
+    root = release.translation_of or release
+    return [root, *root.translations.exclude(pk=root.pk)]
+
+
+def version_for(root, language, *, public_only=True):
+    """The version of a release for a reader of `language`, and whether it is in another.
+
+    The version in their language where one exists (and is public), else the original.
+    """
+    members = release_group(root)
+    if public_only:
+        public_ids = set(
+            PressRelease.objects.public()
+            .filter(pk__in=[m.pk for m in members])
+            .values_list("pk", flat=True)
+        )
+        members = [m for m in members if m.pk in public_ids] or members
+    for member in members:
+        if member.language == language:
+            return member, False
+    return members[0], True
+
+
+def sender():
+    agency = Agency.current()
+    return formataddr((str(agency.name), settings.DEFAULT_FROM_EMAIL))
+
+
+def list_headers(unsubscribe):
+    token = unsubscribe.rstrip("/").rpartition("/")[2]
+    mailto = f"mailto:{settings.SUBSCRIPTIONS_UNSUBSCRIBE_MAILTO}?subject=unsubscribe%20{token}"
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "newsroom.invalid"
+    return {
+        "List-Unsubscribe": f"<{unsubscribe}>, <{mailto}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Id": f"<releases.{domain}>",
+        "Auto-Submitted": "auto-generated",
+    }
+
+
+def build_message(*, subscriber, subject, text, html, message_id, from_email=None):
+    """The message for one subscriber, links filled in; text and html hold placeholders."""
+    manage, unsubscribe = manage_url(subscriber), unsubscribe_url(subscriber)
+    text = text.replace(MANAGE_PLACEHOLDER, manage).replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe)
+    html = html.replace(MANAGE_PLACEHOLDER, escape(manage)).replace(
+        UNSUBSCRIBE_PLACEHOLDER, escape(unsubscribe)
+    )
+    headers = list_headers(unsubscribe)
+    if message_id:
+        headers["Message-ID"] = message_id
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=from_email or sender(),
+        to=[subscriber.email],
+        headers=headers,
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def render_pair(template, context, language):
+    """The .txt and .html of an email template in `language`."""
+    with translation.override(language):
+        context = {
+            "agency": Agency.current(),
+            "site_url": settings.SITE_URL,
+            "manage_url": MANAGE_PLACEHOLDER,
+            "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
+            "language": language,
+            **context,
+        }
+        text = render_to_string(f"subscriptions/email/{template}.txt", context)
+        html = render_to_string(f"subscriptions/email/{template}.html", context)
+    return text, html
+
+
+class ReleaseEmailRenderer:
+    """Renders release and digest emails, each (content, language) once per renderer."""
+
+    def __init__(self, *, public_only=True):
+        self.public_only = public_only
+        self._cache = {}
+        self.from_email = sender()
+
+    def release_parts(self, root, language):
+        key = ("release", root.pk, language)
+        if key not in self._cache:
+            version, other_language = version_for(root, language, public_only=self.public_only)
+            text, html = render_pair(
+                "release",
+                {
+                    "release": version,
+                    "release_url": absolute(version.get_absolute_url()),
+                    "other_language": other_language,
+                },
+                language,
+            )
+            self._cache[key] = (version.title, text, html)
+        return self._cache[key]
+
+    def release_message(self, *, root, subscriber, message_id):
+        subject, text, html = self.release_parts(root, subscriber.language)
+        return build_message(
+            subscriber=subscriber,
+            subject=subject,
+            text=text,
+            html=html,
+            message_id=message_id,
+            from_email=self.from_email,
+        )
+
+    def digest_message(self, *, digest, subscriber, message_id):
+        roots = (
+            PressRelease.objects.public().filter(pk__in=digest.release_ids).order_by("published_at")
+        )
+        if not roots:
+            return None
+        items = []
+        for root in roots:
+            version, other_language = version_for(root, subscriber.language)
+            items.append(
+                {
+                    "release": version,
+                    "release_url": absolute(version.get_absolute_url()),
+                    "other_language": other_language,
+                }
+            )
+        text, html = render_pair("digest", {"items": items, "digest": digest}, subscriber.language)
+        with translation.override(subscriber.language):
+            subject = _("%(agency)s: %(count)s new from the newsroom") % {
+                "agency": Agency.current().name,
+                "count": len(items),
+            }
+        return build_message(
+            subscriber=subscriber, subject=subject, text=text, html=html, message_id=message_id
+        )
+
+
+def subscriber_message(subscriber, kind):
+    """The confirmation email ("confirm") or the manage-link email ("manage")."""
+    context = {"subscriber": subscriber}
+    if kind == "confirm":
+        context["confirm_url"] = subscriber_url(subscriber, "confirm", "confirm")
+    text, html = render_pair(kind, context, subscriber.language)
+    with translation.override(subscriber.language):
+        if kind == "confirm":
+            subject = _("Confirm your subscription to %(agency)s") % {
+                "agency": Agency.current().name
+            }
+        else:
+            subject = _("Your subscription to %(agency)s") % {"agency": Agency.current().name}
+    return build_message(
+        subscriber=subscriber, subject=subject, text=text, html=html, message_id=""
+    )

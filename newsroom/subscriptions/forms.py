@@ -1,0 +1,141 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
+
+from municipalities.models import County, Municipality
+from newsroom.releases.models import PressRelease
+
+from .models import Subscriber
+
+CONSENT_TEXT = _(
+    "I want to receive the newsroom's releases by email and agree that my email address and "
+    "choices are stored for that purpose until I unsubscribe. I can unsubscribe at any time "
+    "through the link in every email."
+)
+
+
+class NoLineBreaksMixin:
+    """Refuse newlines in any submitted value: they are how email headers get injected."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.fields:
+            values = (
+                self.data.getlist(self.add_prefix(name))
+                if hasattr(self.data, "getlist")
+                else [self.data.get(self.add_prefix(name))]
+            )
+            if any(isinstance(v, str) and ("\r" in v or "\n" in v) for v in values):
+                self.add_error(name, _("Line breaks are not allowed here."))
+        return cleaned
+
+
+class TopicsForm(NoLineBreaksMixin, forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language of the emails"),
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect,
+        help_text=_("Releases only published in the other language come with a note."),
+    )
+    frequency = forms.ChoiceField(
+        label=_("How often"),
+        choices=Subscriber.Frequency.choices,
+        initial=Subscriber.Frequency.IMMEDIATE,
+        widget=forms.RadioSelect,
+    )
+    topics = forms.ChoiceField(
+        label=_("What to follow"),
+        choices=[("all", _("Everything")), ("chosen", _("Only what I choose below"))],
+        initial="all",
+        widget=forms.RadioSelect,
+    )
+    kinds = forms.MultipleChoiceField(
+        label=_("Kinds"),
+        choices=PressRelease.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked means every kind."),
+    )
+    tags = forms.ModelMultipleChoiceField(
+        label=_("Tags"),
+        queryset=Tag.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("%(value)s is not a tag that can be followed.")},
+    )
+    counties = forms.ModelMultipleChoiceField(
+        label=_("Counties"),
+        queryset=County.objects.all(),
+        required=False,
+        help_text=_("Releases about any municipality in the county."),
+        error_messages={"invalid_choice": _("%(value)s is not a county that can be followed.")},
+    )
+    municipalities = forms.ModelMultipleChoiceField(
+        label=_("Municipalities"),
+        queryset=Municipality.objects.all(),
+        required=False,
+        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
+        error_messages={
+            "invalid_choice": _("%(value)s is not a municipality that can be followed.")
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tags"].queryset = (
+            Tag.objects.filter(releases_taggedrelease_items__isnull=False)
+            .distinct()
+            .order_by("name")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("topics") == "chosen" and not any(
+            cleaned.get(name) for name in ("kinds", "tags", "counties", "municipalities")
+        ):
+            self.add_error(
+                "topics", _("Choose at least one kind, tag, county or municipality to follow.")
+            )
+        return cleaned
+
+    def topic_arguments(self):
+        data = self.cleaned_data
+        return {
+            "language": data["language"],
+            "frequency": data["frequency"],
+            "all_topics": data["topics"] == "all",
+            "kinds": data["kinds"] if data["topics"] == "chosen" else [],
+            "tags": list(data["tags"]),
+            "municipalities": list(data["municipalities"]),
+            "counties": list(data["counties"]),
+        }
+
+    @classmethod
+    def initial_for(cls, subscriber):
+        return {
+            "language": subscriber.language,
+            "frequency": subscriber.frequency,
+            "topics": "all" if subscriber.all_topics else "chosen",
+            "kinds": subscriber.kinds,
+            "tags": list(subscriber.tags.all()),
+            "municipalities": list(subscriber.municipalities.all()),
+            "counties": list(subscriber.counties.all()),
+        }
+
+
+class SubscribeForm(TopicsForm):
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address like name@example.se."),
+        },
+    )
+    consent = forms.BooleanField(
+        label=CONSENT_TEXT,
+        error_messages={"required": _("Tick the box to agree, or we cannot send you email.")},
+    )
+    field_order = ["email", "language", "frequency", "topics"]
