@@ -17,22 +17,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
+from newsroom.core.views import client_key
+
 from . import services
 from .forms import CONSENT_TEXT, SubscribeForm, TopicsForm
 from .models import Subscriber
 from .tokens import InvalidLink, make_token, read_token
-
-
-def client_key(group, request):
-    """The client's address; behind a proxy, the last entry of CLIENT_IP_HEADER.
-
-    The same rule as the content reports' limit on main (newsroom.core.views.client_key).
-    """
-    header = getattr(settings, "CLIENT_IP_HEADER", None)
-    forwarded = request.META.get(header, "") if header else ""
-    if forwarded:
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR") or "unknown"
 
 
 def _rate_limited(request, address=None):
