@@ -34,7 +34,8 @@ demo: migrate compilemessages
 # The development server and a task worker beside it; Ctrl-C stops both.
 run: demo
 	@echo "The newsroom: http://$(HOST):$(PORT)/  ·  the admin: http://$(HOST):$(PORT)/admin/"
-	@trap 'kill 0' INT TERM EXIT; \
+	@export SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"; \
+	trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/python manage.py db_worker --no-startup-delay & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
