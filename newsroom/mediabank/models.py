@@ -61,7 +61,9 @@ class Document(models.Model):
     file = models.FileField(_("file"), upload_to="documents/%Y/%m/")
     title = models.CharField(pgettext_lazy("image or document", "title"), max_length=200)
     size = models.PositiveBigIntegerField(_("size (bytes)"), default=0, editable=False)
-    content_type = models.CharField(_("content type"), max_length=100, blank=True, editable=False)
+    content_type = models.CharField(
+        pgettext_lazy("file", "content type"), max_length=100, blank=True, editable=False
+    )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
