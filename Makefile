@@ -50,7 +50,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 messages: install
-	$(BIN)/python manage.py makemessages -l sv --ignore=.venv --ignore=tests --ignore=bench
+	$(BIN)/python manage.py makemessages -l sv --ignore=.venv --ignore=tests --ignore=bench --ignore=fixtures
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* media staticfiles

@@ -3,10 +3,15 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from newsroom.core import views as core_views
 from newsroom.sitemaps import SITEMAPS
+
+# The admin's pages name the newsroom, not Django.
+admin.site.site_header = _("Newsroom administration")
+admin.site.site_title = _("Newsroom administration")
 
 urlpatterns = [
     path("", core_views.language_redirect, name="root"),

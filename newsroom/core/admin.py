@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import Agency, ContentReport
 
@@ -70,4 +71,10 @@ class ContentReportAdmin(admin.ModelAdmin):
         count = queryset.filter(status=ContentReport.Status.NEW).update(
             status=ContentReport.Status.HANDLED, handled_at=timezone.now(), handled_by=request.user
         )
-        self.message_user(request, _("%(count)d reports marked as handled.") % {"count": count})
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d report marked as handled.", "%(count)d reports marked as handled.", count
+            )
+            % {"count": count},
+        )

@@ -26,7 +26,7 @@ class ImageUploadField(forms.FileField):
 
 class ImageForm(forms.ModelForm):
     file = ImageUploadField(
-        label=_("file"),
+        label=_("File"),
         help_text=_(
             "JPEG, PNG or WebP. It is turned upright, and location and other personal data "
             "in the file are removed."

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Licence(models.TextChoices):
@@ -15,7 +16,7 @@ class Image(models.Model):
     file = models.ImageField(
         _("file"), upload_to="images/%Y/%m/", width_field="width", height_field="height"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("image or document", "title"), max_length=200)
     caption = models.TextField(_("caption"), blank=True)
     alt_text = models.CharField(
         _("alt text"),
@@ -58,9 +59,11 @@ class Image(models.Model):
 
 class Document(models.Model):
     file = models.FileField(_("file"), upload_to="documents/%Y/%m/")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("image or document", "title"), max_length=200)
     size = models.PositiveBigIntegerField(_("size (bytes)"), default=0, editable=False)
-    content_type = models.CharField(_("content type"), max_length=100, blank=True, editable=False)
+    content_type = models.CharField(
+        pgettext_lazy("file", "content type"), max_length=100, blank=True, editable=False
+    )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:

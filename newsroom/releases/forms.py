@@ -36,7 +36,9 @@ class PressReleaseAdminForm(forms.ModelForm):
         config=BODY_EDITOR,
         help_text=_("Headings, lists, links and block quotes from the toolbar; no HTML needed."),
     )
-    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    base_version = forms.IntegerField(
+        label=_("Version you started from"), widget=forms.HiddenInput, required=False
+    )
 
     class Meta:
         model = PressRelease

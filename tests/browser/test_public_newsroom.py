@@ -46,12 +46,12 @@ def test_every_public_page_type_passes_axe(page, live_server, demo, axe_audit, n
 def test_report_error_and_thanks_pages_pass_axe(page, live_server, demo, axe_audit):
     page.goto(f"{live_server.url}/sv/releases/delegationen-mot-segregation-besoker-borlange/")
     page.locator("summary").click()
-    page.get_by_role("button", name="Send report").click()  # empty: errors
+    page.get_by_role("button", name="Skicka rapporten").click()  # empty: errors
     assert page.locator(".error-summary").is_visible()
     axe_audit(page)
     page.locator("#id_reason").select_option("error")
     page.locator("#id_message").fill("Datumet stämmer inte.")
-    page.get_by_role("button", name="Send report").click()
+    page.get_by_role("button", name="Skicka rapporten").click()
     assert "/report/thanks/" in page.url
     axe_audit(page)
 

@@ -162,5 +162,5 @@ def test_a_duplicate_grant_against_the_database_is_a_form_error(admin_client, ma
         },
     )
     assert response.status_code == 200
-    assert "already has a grant" in response.content.decode()
+    assert "Kommunen har redan ett bidrag" in response.content.decode()
     assert Grant.objects.count() == 1

@@ -37,7 +37,7 @@ def test_a_duplicate_grant_gives_a_friendly_validation_message(make_grant, fundi
     duplicate = Grant(funding_round=funding_round, municipality=borlange, year=2019, amount=1)
     with pytest.raises(ValidationError) as error:
         duplicate.full_clean()
-    assert "already has a grant" in str(error.value)
+    assert "Kommunen har redan ett bidrag" in str(error.value)
 
 
 @pytest.mark.parametrize("year", [2017, 2021])

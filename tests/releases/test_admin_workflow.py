@@ -129,7 +129,7 @@ def test_scheduling_in_the_past_is_a_form_error_on_the_page(editor_client, in_re
         {"action": "schedule", "schedule-publish_at": "2020-01-01T09:00"},
     )
     assert response.status_code == 200
-    assert "must be in the future" in response.content.decode()
+    assert "måste ligga i framtiden" in response.content.decode()
     assert _status(in_review) == Status.IN_REVIEW
 
 
@@ -153,19 +153,19 @@ def test_the_checklist_on_the_publish_page_names_blocking_and_warning_items(
     release.images.add(make_image(title="Porträtt av ordföranden"))
     page = editor_client.get(workflow_url(release)).content.decode()
     for text in [
-        "Add at least one press contact.",
+        "Lägg till minst en presskontakt.",
         "Porträtt av ordföranden",
-        "The release has no lead.",
-        "Add a tag or two.",
+        "Pressmeddelandet saknar ingress.",
+        "Lägg till en eller två taggar.",
         "Borlänge",
-        "1 link has no address or no text.",
+        "1 länk saknar adress eller text.",
         "h4",
-        "The title has 4 characters",
+        "Rubriken har 4 tecken",
     ]:
         assert text in page, text
     response = editor_client.post(workflow_url(release), {"action": "publish"})
     assert response.status_code == 200
-    assert "Cannot publish" in response.content.decode()
+    assert "Kan inte publiceras" in response.content.decode()
     assert _status(release) == Status.IN_REVIEW
 
 

@@ -58,7 +58,7 @@ def test_release_publish_refuses_the_past_and_garbage(in_review, at):
 
 
 def test_release_publish_as_a_press_officer_is_refused(in_review, press_officer):
-    with pytest.raises(CommandError, match="Only editors"):
+    with pytest.raises(CommandError, match="Bara redaktörer"):
         run("release_publish", str(in_review.pk), "--by", press_officer.username)
     assert PressRelease.objects.get(pk=in_review.pk).status == Status.IN_REVIEW
 

@@ -41,7 +41,7 @@ def test_an_expired_link_stops_working(client, link):
     response = client.get(_path(link))
     assert response.status_code == 410
     assert "Delegationen besöker" not in response.content.decode()
-    assert "expired or been revoked" in response.content.decode()
+    assert "har gått ut eller återkallats" in response.content.decode()
 
 
 def test_a_revoked_link_stops_working(client, link, press_officer, draft):

@@ -73,7 +73,7 @@ def test_the_diff_between_two_revisions_is_readable(officer_client, draft):
     assert changes["body"]["html"] == "Brödtext<ins> med ny mening</ins>."
     assert "<del>En</del>" in changes["lead"]["html"]
     page = response.content.decode()
-    assert "Brödtext<ins> med ny mening</ins>." in page and "Lead" in page
+    assert "Brödtext<ins> med ny mening</ins>." in page and "Ingress" in page
 
 
 def test_diff_marks_quotes_and_relations():
@@ -114,7 +114,7 @@ def test_restoring_an_old_revision_makes_a_new_one(officer_client, draft, make_c
     assert not release.quotes.exists()
     newest = release.revisions.first()
     assert newest.version == release.version > first.version
-    assert "Restored from version" in newest.comment
+    assert "Återställt från version" in newest.comment
     assert release.events.filter(action="restore").exists()
 
 
@@ -126,7 +126,7 @@ def test_a_stale_save_is_refused_and_shows_what_changed(officer_client, editor_c
     response = officer_client.post(change_url(draft), mine)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Someone else saved this release" in page
+    assert "Någon annan har sparat pressmeddelandet" in page
     assert "<ins>Redaktörens nya</ins>" in page  # what changed meanwhile
     assert 'value="Min rubrik"' in page  # what I wrote is still in the form
     release = PressRelease.objects.get(pk=draft.pk)
@@ -143,7 +143,7 @@ def test_a_transition_meanwhile_also_makes_the_form_stale(officer_client, editor
     services.release_submit(release=draft, by=editor)
     response = officer_client.post(change_url(draft), mine)
     assert response.status_code == 200
-    assert "Submitted for review" in response.content.decode()
+    assert "Skickad för granskning" in response.content.decode()
     assert PressRelease.objects.get(pk=draft.pk).title != "Min rubrik"
 
 

@@ -86,7 +86,7 @@ def test_schedule_in_the_future_then_public_at_that_second(in_review, editor, si
 def test_scheduling_now_or_in_the_past_is_refused(in_review, editor, signals, delta):
     with pytest.raises(services.TransitionError) as error:
         services.release_schedule(release=in_review, by=editor, publish_at=timezone.now() + delta)
-    assert "future" in str(error.value)
+    assert "framtiden" in str(error.value)
     assert _status(in_review) == Status.IN_REVIEW
     assert signals == []
 
@@ -202,7 +202,7 @@ def test_no_press_contact_blocks_publication(make_release, editor):
     release = make_release(status=Status.IN_REVIEW, title="Utan kontakt men lång nog")
     with pytest.raises(services.TransitionError) as error:
         services.release_publish(release=release, by=editor)
-    assert "press contact" in str(error.value)
+    assert "presskontakt" in str(error.value)
     assert _status(release) == Status.IN_REVIEW
 
 
