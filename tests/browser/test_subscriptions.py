@@ -9,12 +9,21 @@ from newsroom.subscriptions.tokens import make_token
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+HEADINGS = {
+    "sv": ("Prenumerera på våra pressmeddelanden", "Det finns ett problem"),
+    "en": ("Subscribe to our releases", "There is a problem"),
+}
+
+
 @pytest.mark.parametrize("language", ["sv", "en"])
 def test_subscribe_page_and_its_errors_pass_axe(page, live_server, agency, axe_audit, language):
+    heading, problem = HEADINGS[language]
     page.goto(f"{live_server.url}/{language}/subscribe/")
+    assert page.locator("h1").inner_text() == heading
     axe_audit(page)
     page.locator(".subscription-form button[type=submit]").click()
     assert page.locator(".error-summary").is_visible()
+    assert page.locator("#error-summary-title").inner_text() == problem
     axe_audit(page)
 
 

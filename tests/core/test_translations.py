@@ -142,7 +142,7 @@ def _nav_links(content):
 def test_the_swedish_front_page_is_in_swedish(client, agency):
     content = client.get("/sv/").content.decode()
     assert "Hoppa till innehållet" in content
-    assert _nav_links(content) == SWEDISH_NAVIGATION + ["Bildbank"]
+    assert _nav_links(content) == SWEDISH_NAVIGATION + ["Bildbank", "Prenumerera"]
     for words in ["Senaste pressmeddelanden", "Tillgänglighetsredogörelse", "Rapportera innehåll"]:
         assert words in content
     assert "Skip to content" not in content
@@ -152,7 +152,7 @@ def test_the_swedish_front_page_is_in_swedish(client, agency):
 def test_the_english_front_page_stays_english(client, agency):
     content = client.get("/en/").content.decode()
     assert "Skip to content" in content
-    assert _nav_links(content) == ENGLISH_NAVIGATION + ["Image bank"]
+    assert _nav_links(content) == ENGLISH_NAVIGATION + ["Image bank", "Subscribe"]
     assert "Accessibility statement" in content
     assert "Hoppa till innehållet" not in content
 

@@ -53,7 +53,8 @@ def test_line_breaks_get_a_clear_message(client, agency):
     response = post(client, email="a@example.se\nBcc: x@example.com")
     assert response.status_code == 400
     content = response.content.decode()
-    assert "Radbrytningar" in content or "Line breaks" in content or "e-postadress" in content
+    assert "E-postadress: Radbrytningar är inte tillåtna här." in content
+    assert "Line breaks" not in content
 
 
 @pytest.mark.parametrize("purpose", ["confirm", "manage", "unsubscribe"])
@@ -81,7 +82,8 @@ def test_expired_confirmation_link(client, make_subscriber, settings, agency):
     with time_machine.travel(later):
         response = client.post(reverse("subscriptions:confirm", kwargs={"token": token}))
     assert response.status_code == 400
-    assert b"expired" in response.content or "gått ut".encode() in response.content
+    content = response.content.decode()
+    assert "<h1>Länken fungerar inte</h1>" in content and "Länken har gått ut." in content
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.PENDING
 

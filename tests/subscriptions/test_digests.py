@@ -76,6 +76,10 @@ def test_daily_digest_lists_matching_releases_once(
     assert message.to == ["daglig@example.se"]
     assert "Om Borlänge" in message.body and "Om något annat" not in message.body
     assert "För sent" not in message.body
+    # A Swedish subscriber's digest speaks Swedish, subject and footer included.
+    assert message.subject.endswith(": nytt i pressrummet (1)")
+    assert message.body.startswith("Nytt från ")
+    assert "Avsluta prenumeration: http" in message.body and "Unsubscribe" not in message.body
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     digest = Digest.objects.get()
     assert digest.release_ids == [one.pk] and digest.period == dt.date(2026, 12, 1)

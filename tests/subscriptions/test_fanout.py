@@ -84,6 +84,10 @@ def test_publication_sends_one_email_per_matching_subscriber(
     assert message.subject == "Stöd till 32 kommuner"
     assert "Regeringen har beslutat." in message.body
     assert release.get_absolute_url() in message.body
+    # The subscriber chose Swedish: the email around the release is Swedish too.
+    assert "Läs hela pressmeddelandet: http" in message.body
+    assert "Du får det här mejlet eftersom du prenumererar på pressmeddelanden" in message.body
+    assert "Read the whole release" not in message.body
     html = message.alternatives[0][0]
     assert "Stöd till 32 kommuner" in html and agency.name in html
     headers = message.extra_headers
@@ -332,6 +336,7 @@ def test_english_subscriber_gets_english_version_or_note(make_subscriber, fresh_
     assert by_address[english.email].subject == "Bara på svenska"
     assert "This release is only available in Swedish." in by_address[english.email].body
     assert "only available" not in by_address[swedish.email].body
+    assert "finns bara på" not in by_address[swedish.email].body
 
 
 def test_translation_published_later_announces_nothing_twice(

@@ -48,11 +48,16 @@ def test_double_opt_in(client, subscribe, agency):
     assert response.url == reverse("subscriptions:sent")
     subscriber = Subscriber.objects.get()
     assert subscriber.status == Subscriber.Status.PENDING
-    assert subscriber.consent_text.startswith("Jag vill") or "email" in subscriber.consent_text
+    # The consent is recorded in the words the subscriber read: Swedish on a Swedish page.
+    assert subscriber.consent_text.startswith(
+        "Jag vill få pressmeddelanden från pressrummet via e-post och samtycker till"
+    )
     assert subscriber.consent_version and subscriber.consented_at
     assert len(mail.outbox) == 1
     confirmation = mail.outbox[0]
     assert confirmation.to == ["journalist@example.se"]
+    assert confirmation.subject.startswith("Bekräfta din prenumeration på pressmeddelanden från")
+    assert "Bekräfta prenumerationen genom att öppna länken:" in confirmation.body
     assert "List-Unsubscribe" in confirmation.extra_headers
 
     url = link_in(confirmation, "confirm")
@@ -127,9 +132,9 @@ def test_manage_through_the_signed_link(client, make_subscriber, reference_data,
 def test_chosen_topics_need_at_least_one(subscribe):
     response = subscribe(topics="chosen")
     assert response.status_code == 400
-    assert (
-        "Choose at least one" in response.content.decode() or "minst" in response.content.decode()
-    )
+    content = response.content.decode()
+    assert "Välj minst en typ, en tagg, ett län eller en kommun att följa." in content
+    assert "Choose at least one" not in content
     assert not Subscriber.objects.exists()
 
 
