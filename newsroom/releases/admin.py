@@ -10,6 +10,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from newsroom.mediabank.admin import DocumentAdmin, ImageAdmin
+from newsroom.mediabank.models import Document, Image
+
 from . import revisions, services
 from .checklist import release_checklist
 from .forms import CommentForm, PressReleaseAdminForm, ReturnForm, ScheduleForm, WithdrawForm
@@ -500,3 +503,34 @@ class PressReleaseAdmin(admin.ModelAdmin):
         release = self._get_release(request, pk)
         with translation.override(release.language):
             return render_preview(request, release)
+
+
+# The media bank's admins, with the workflow's rule -------------------------------------
+# The media bank knows nothing of releases (releases depend on it), so the rule that media
+# shown by a release outside review changes only with the publish permission is added here.
+
+
+class ReleaseMediaGuard:
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and services.can_change_media(
+            request.user, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and services.can_change_media(
+            request.user, obj
+        )
+
+
+class GuardedImageAdmin(ReleaseMediaGuard, ImageAdmin):
+    pass
+
+
+class GuardedDocumentAdmin(ReleaseMediaGuard, DocumentAdmin):
+    pass
+
+
+admin.site.unregister(Image)
+admin.site.register(Image, GuardedImageAdmin)
+admin.site.unregister(Document)
+admin.site.register(Document, GuardedDocumentAdmin)

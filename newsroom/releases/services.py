@@ -58,6 +58,18 @@ def can_edit(user, release):
     return release is None or release.status in PressRelease.EDITABLE_STATES or can_publish(user)
 
 
+def can_change_media(user, media):
+    """Whether the user may change (or delete) an image or document of the media bank.
+
+    What a release outside review shows (scheduled, published, withdrawn) changes only with
+    the publish permission, as the release itself does; media used only by drafts and
+    releases in review are free to change.
+    """
+    if can_publish(user) or media is None or media.pk is None:
+        return True
+    return not media.releases.exclude(status__in=PressRelease.EDITABLE_STATES).exists()
+
+
 def _require_publisher(by):
     if not can_publish(by):
         raise PermissionDenied(_("Only editors may publish, schedule or withdraw releases."))
