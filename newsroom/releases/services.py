@@ -304,11 +304,16 @@ def release_record_revision(*, release, by, created=False, comment=""):
 
 
 def release_baseline_revision(*, release):
-    """The revision of the release's current version, made from the database if missing.
+    """The release's latest revision, made from the database if it has none at all.
 
     Releases made before revisions existed (or loaded from fixtures) get one this way, so
-    that a later stale save can show what changed since.
+    that a later stale save can show what changed since. A release with revisions needs no
+    new one: workflow steps raise its version without changing its content, which its
+    latest revision still holds.
     """
+    latest = release.revisions.first()
+    if latest is not None:
+        return latest
     revision, _created = ReleaseRevision.objects.get_or_create(
         release=release,
         version=release.version,
