@@ -213,6 +213,12 @@ class PressReleaseAdmin(admin.ModelAdmin):
     # Actions ------------------------------------------------------------------------
 
     def _run_action(self, request, queryset, service, done_message, **kwargs):
+        """Run the service on each release on its own; say which were done and why not the rest.
+
+        A release the user may not change (a press officer and a scheduled release) is
+        refused like one whose state does not allow the step: the others still go through,
+        and every refusal is named in a message.
+        """
         done, refused = 0, []
         for release in queryset:
             try:
@@ -220,6 +226,9 @@ class PressReleaseAdmin(admin.ModelAdmin):
                 done += 1
             except ValidationError as error:
                 refused.append(f"“{release.title}”: {_first_error(error)}")
+            except PermissionDenied as error:
+                reason = str(error) or _("You may not change this release.")
+                refused.append(f"“{release.title}”: {reason}")
         if done:
             self.message_user(request, done_message(done), messages.SUCCESS)
         for line in refused:
