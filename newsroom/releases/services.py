@@ -274,20 +274,20 @@ def release_withdraw(*, release, by, reason):
 # Revisions -----------------------------------------------------------------------------
 
 
+def _revision_content(release):
+    """A revision's content fields: title, lead and body in columns, the rest in `data`."""
+    content = revisions.snapshot(release)
+    columns = {field: content.pop(field) for field in ("title", "lead", "body")}
+    return {**columns, "data": content}
+
+
 def release_record_revision(*, release, by, created=False, comment=""):
     """Store the release's content as saved (call after its relations are saved too)."""
     revision, _created = ReleaseRevision.objects.update_or_create(
         release=release,
         version=release.version,
         defaults={
-            "title": release.title,
-            "lead": release.lead,
-            "body": release.body,
-            "data": {
-                key: value
-                for key, value in revisions.snapshot(release).items()
-                if key not in {"title", "lead", "body"}
-            },
+            **_revision_content(release),
             "comment": comment,
             "created_by": by,
             "created_at": timezone.now(),
@@ -318,14 +318,7 @@ def release_baseline_revision(*, release):
         release=release,
         version=release.version,
         defaults={
-            "title": release.title,
-            "lead": release.lead,
-            "body": release.body,
-            "data": {
-                key: value
-                for key, value in revisions.snapshot(release).items()
-                if key not in {"title", "lead", "body"}
-            },
+            **_revision_content(release),
             "comment": _("Saved before revisions were kept."),
             "created_by": release.updated_by,
         },

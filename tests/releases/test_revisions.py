@@ -211,3 +211,12 @@ def test_a_release_without_revisions_gets_one_baseline(officer_client, draft):
     services.release_submit(release=draft, by=None)
     officer_client.get(change_url(draft))
     assert list(draft.revisions.values_list("version", flat=True)) == [1]
+
+
+def test_recorded_and_baseline_revisions_hold_the_same_content(draft, editor):
+    baseline = services.release_baseline_revision(release=draft)
+    draft.version += 1
+    recorded = services.release_record_revision(release=draft, by=editor)
+    for revision in (baseline, recorded):
+        assert not {"title", "lead", "body"} & set(revision.data)
+        assert revisions.revision_data(revision) == revisions.snapshot(draft)
