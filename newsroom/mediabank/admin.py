@@ -1,3 +1,9 @@
+"""The media bank's admins.
+
+`newsroom.releases.admin` registers them again with the editorial workflow's rule: media
+that a release outside review shows change only with the publish permission.
+"""
+
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _

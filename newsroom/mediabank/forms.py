@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from .models import Document, Image
@@ -49,4 +50,7 @@ class DocumentForm(forms.ModelForm):
         upload = self.cleaned_data.get("file")
         if isinstance(upload, UploadedFile):
             upload.content_type = validate_document_upload(upload)
+            # Stored under a name of our making, never the sender's: a PDF is always `.pdf`,
+            # so the web server never serves an upload as HTML or anything else.
+            upload.name = f"{slugify(Path(upload.name).stem)[:80] or 'document'}.pdf"
         return upload

@@ -52,10 +52,6 @@ class Image(models.Model):
     def get_absolute_url(self):
         return reverse("mediabank:image", kwargs={"pk": self.pk})
 
-    @property
-    def credit(self):
-        return self.photographer
-
 
 class Document(models.Model):
     file = models.FileField(_("file"), upload_to="documents/%Y/%m/")

@@ -122,7 +122,8 @@ def validate_document_upload(upload):
     upload.seek(0)
     head = upload.read(1024)
     upload.seek(0)
-    if PDF_MAGIC not in head:
+    # The signature must open the file: a page that merely mentions it somewhere is no PDF.
+    if not head.startswith(PDF_MAGIC):
         raise ValidationError(_("The file is not a PDF document: upload a PDF."), code="not_a_pdf")
     declared = getattr(upload, "content_type", None)
     if declared and declared not in {

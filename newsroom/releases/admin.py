@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -9,6 +11,9 @@ from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+
+from newsroom.mediabank.admin import DocumentAdmin, ImageAdmin
+from newsroom.mediabank.models import Document, Image
 
 from . import revisions, services
 from .checklist import release_checklist
@@ -25,13 +30,70 @@ class QuoteInline(admin.StackedInline):
     fields = ["text", ("speaker", "party"), ("role", "organisation"), "order"]
 
 
-class ReleaseContactInline(admin.TabularInline):
+class PreloadedAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete select, showing its chosen object from `preloaded` if there.
+
+    The stock widget looks its chosen option up in the database once per inline row; the
+    inline's formset hands each row's widget the object its queryset already selected.
+    """
+
+    preloaded = ()
+
+    def optgroups(self, name, value, attr=None):
+        chosen = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        known = {str(obj.pk): obj for obj in self.preloaded}
+        if not chosen or not chosen <= known.keys():
+            return super().optgroups(name, value, attr)  # e.g. a row changed in a bad POST
+        options = []
+        if not self.is_required:
+            options.append(self.create_option(name, "", "", False, 0))
+        for key in sorted(chosen):
+            obj = known[key]
+            label = self.choices.field.label_from_instance(obj)
+            options.append(self.create_option(name, obj.pk, label, chosen, len(options)))
+        return [(None, options, 0)]
+
+
+class PreloadedRowsFormSet(BaseInlineFormSet):
+    """Gives each row's autocomplete widgets the related objects the row already holds."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if form.instance.pk is None:
+            return form
+        for name, field in form.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)  # inside the "+" wrapper
+            if isinstance(widget, PreloadedAutocompleteSelect):
+                model_field = form.instance._meta.get_field(name)
+                if model_field.is_cached(form.instance):
+                    related = model_field.get_cached_value(form.instance)
+                    widget.preloaded = [related] if related is not None else []
+        return form
+
+
+class PreloadedAutocompleteInline(admin.TabularInline):
+    """A tabular inline whose rows cost no query each: related objects come with the rows."""
+
+    formset = PreloadedRowsFormSet
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.autocomplete_fields)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = PreloadedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ReleaseContactInline(PreloadedAutocompleteInline):
     model = ReleaseContact
     extra = 1
     autocomplete_fields = ["contact"]
 
 
-class ReleaseImageInline(admin.TabularInline):
+class ReleaseImageInline(PreloadedAutocompleteInline):
     model = ReleaseImage
     extra = 1
     autocomplete_fields = ["image"]
@@ -210,6 +272,12 @@ class PressReleaseAdmin(admin.ModelAdmin):
     # Actions ------------------------------------------------------------------------
 
     def _run_action(self, request, queryset, service, done_message, **kwargs):
+        """Run the service on each release on its own; say which were done and why not the rest.
+
+        A release the user may not change (a press officer and a scheduled release) is
+        refused like one whose state does not allow the step: the others still go through,
+        and every refusal is named in a message.
+        """
         done, refused = 0, []
         for release in queryset:
             try:
@@ -217,6 +285,9 @@ class PressReleaseAdmin(admin.ModelAdmin):
                 done += 1
             except ValidationError as error:
                 refused.append(f"“{release.title}”: {_first_error(error)}")
+            except PermissionDenied as error:
+                reason = str(error) or _("You may not change this release.")
+                refused.append(f"“{release.title}”: {reason}")
         if done:
             self.message_user(request, done_message(done), messages.SUCCESS)
         for line in refused:
@@ -500,3 +571,34 @@ class PressReleaseAdmin(admin.ModelAdmin):
         release = self._get_release(request, pk)
         with translation.override(release.language):
             return render_preview(request, release)
+
+
+# The media bank's admins, with the workflow's rule -------------------------------------
+# The media bank knows nothing of releases (releases depend on it), so the rule that media
+# shown by a release outside review changes only with the publish permission is added here.
+
+
+class ReleaseMediaGuard:
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and services.can_change_media(
+            request.user, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and services.can_change_media(
+            request.user, obj
+        )
+
+
+class GuardedImageAdmin(ReleaseMediaGuard, ImageAdmin):
+    pass
+
+
+class GuardedDocumentAdmin(ReleaseMediaGuard, DocumentAdmin):
+    pass
+
+
+admin.site.unregister(Image)
+admin.site.register(Image, GuardedImageAdmin)
+admin.site.unregister(Document)
+admin.site.register(Document, GuardedDocumentAdmin)

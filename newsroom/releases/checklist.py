@@ -99,16 +99,19 @@ def release_checklist(release):
             "" if release.lead.strip() else _("The release has no lead."),
         )
     )
-    has_contact = release.releasecontact_set.exists()
-    items.append(
-        CheckItem(
-            "contact",
-            _("Press contact"),
-            has_contact,
-            True,
-            "" if has_contact else _("Add at least one press contact."),
+    # Only public contacts are shown on the release's page, so only they count.
+    contacts = release.releasecontact_set
+    has_contact = contacts.filter(contact__is_public=True).exists()
+    if has_contact:
+        contact_message = ""
+    elif contacts.exists():
+        contact_message = _(
+            "Add at least one public press contact: the release's page does not show the "
+            "private ones."
         )
-    )
+    else:
+        contact_message = _("Add at least one press contact.")
+    items.append(CheckItem("contact", _("Press contact"), has_contact, True, contact_message))
     without_alt = [
         ri.image for ri in release.releaseimage_set.select_related("image") if not ri.image.alt_text
     ]

@@ -62,8 +62,6 @@ class PressRelease(models.Model):
         PUBLISHED = "published", _("Published")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    # States in which the public may see the release (scheduled only once its time has come).
-    PUBLIC_STATES = {Status.PUBLISHED, Status.SCHEDULED}
     EDITABLE_STATES = {Status.DRAFT, Status.IN_REVIEW}
     # States a release may be published or scheduled from (scheduled: only before its time).
     PUBLISHABLE_STATES = {Status.DRAFT, Status.IN_REVIEW, Status.SCHEDULED}

@@ -58,6 +58,18 @@ def can_edit(user, release):
     return release is None or release.status in PressRelease.EDITABLE_STATES or can_publish(user)
 
 
+def can_change_media(user, media):
+    """Whether the user may change (or delete) an image or document of the media bank.
+
+    What a release outside review shows (scheduled, published, withdrawn) changes only with
+    the publish permission, as the release itself does; media used only by drafts and
+    releases in review are free to change.
+    """
+    if can_publish(user) or media is None or media.pk is None:
+        return True
+    return not media.releases.exclude(status__in=PressRelease.EDITABLE_STATES).exists()
+
+
 def _require_publisher(by):
     if not can_publish(by):
         raise PermissionDenied(_("Only editors may publish, schedule or withdraw releases."))
@@ -262,20 +274,20 @@ def release_withdraw(*, release, by, reason):
 # Revisions -----------------------------------------------------------------------------
 
 
+def _revision_content(release):
+    """A revision's content fields: title, lead and body in columns, the rest in `data`."""
+    content = revisions.snapshot(release)
+    columns = {field: content.pop(field) for field in ("title", "lead", "body")}
+    return {**columns, "data": content}
+
+
 def release_record_revision(*, release, by, created=False, comment=""):
     """Store the release's content as saved (call after its relations are saved too)."""
     revision, _created = ReleaseRevision.objects.update_or_create(
         release=release,
         version=release.version,
         defaults={
-            "title": release.title,
-            "lead": release.lead,
-            "body": release.body,
-            "data": {
-                key: value
-                for key, value in revisions.snapshot(release).items()
-                if key not in {"title", "lead", "body"}
-            },
+            **_revision_content(release),
             "comment": comment,
             "created_by": by,
             "created_at": timezone.now(),
@@ -292,23 +304,21 @@ def release_record_revision(*, release, by, created=False, comment=""):
 
 
 def release_baseline_revision(*, release):
-    """The revision of the release's current version, made from the database if missing.
+    """The release's latest revision, made from the database if it has none at all.
 
     Releases made before revisions existed (or loaded from fixtures) get one this way, so
-    that a later stale save can show what changed since.
+    that a later stale save can show what changed since. A release with revisions needs no
+    new one: workflow steps raise its version without changing its content, which its
+    latest revision still holds.
     """
+    latest = release.revisions.first()
+    if latest is not None:
+        return latest
     revision, _created = ReleaseRevision.objects.get_or_create(
         release=release,
         version=release.version,
         defaults={
-            "title": release.title,
-            "lead": release.lead,
-            "body": release.body,
-            "data": {
-                key: value
-                for key, value in revisions.snapshot(release).items()
-                if key not in {"title", "lead", "body"}
-            },
+            **_revision_content(release),
             "comment": _("Saved before revisions were kept."),
             "created_by": release.updated_by,
         },

@@ -193,3 +193,30 @@ def test_a_pdf_over_the_limit_is_refused(officer_client, settings):
     assert response.status_code == 200
     assert "Gränsen är" in response.content.decode()
     assert not Document.objects.exists()
+
+
+@pytest.mark.parametrize("content_type", ["application/pdf", "application/octet-stream"])
+def test_html_that_only_mentions_the_pdf_signature_is_refused(officer_client, content_type):
+    html = b"<!-- %PDF-1.7 --><script>alert(1)</script>"
+    response = document_upload(officer_client, html, name="report.html", content_type=content_type)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors.as_data()["file"]
+    assert [error.code for error in errors] == ["not_a_pdf"]
+    assert not Document.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("sent_as", "stored_as"),
+    [
+        ("report.html", "report.pdf"),
+        ("Årsrapport 2024 (slutlig).PDF", "arsrapport-2024-slutlig.pdf"),
+        ("svg.svg", "svg.pdf"),
+        ("....html", "document.pdf"),
+    ],
+)
+def test_a_pdf_is_always_stored_as_pdf_under_a_slugified_name(officer_client, sent_as, stored_as):
+    response = document_upload(officer_client, b"%PDF-1.7\n1 0 obj\n", name=sent_as)
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert document.file.name.rsplit("/", 1)[-1] == stored_as
+    assert document.content_type == "application/pdf"

@@ -82,6 +82,33 @@ def test_crafted_publish_action_on_the_changelist_by_a_press_officer_changes_not
     assert _status(in_review) == Status.IN_REVIEW
 
 
+def test_submit_action_by_a_press_officer_names_each_release_it_may_not_change(
+    officer_client, draft, make_release
+):
+    scheduled = make_release(
+        title="Redan schemalagd",
+        status=Status.SCHEDULED,
+        publish_at=timezone.now() + dt.timedelta(days=1),
+    )
+    another = make_release(title="Ett annat utkast", status=Status.DRAFT)
+    response = officer_client.post(
+        reverse("admin:releases_pressrelease_changelist"),
+        {
+            "action": "submit_selected",
+            "_selected_action": [draft.pk, scheduled.pk, another.pk],
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert (_status(draft), _status(another)) == (Status.IN_REVIEW, Status.IN_REVIEW)
+    assert _status(scheduled) == Status.SCHEDULED
+    assert scheduled.events.count() == 0
+    found = [(m.level_tag, m.message) for m in response.context["messages"]]
+    assert [level for level, _message in found] == ["success", "error"]
+    assert "2" in found[0][1]
+    assert found[1][1].startswith("“Redan schemalagd”: ")
+
+
 def test_crafted_status_in_the_change_form_is_ignored(officer_client, draft):
     page = officer_client.get(change_url(draft))
     form = page.context["adminform"].form

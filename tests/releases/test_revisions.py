@@ -153,3 +153,70 @@ def test_a_missing_or_garbage_version_is_a_form_error(officer_client, draft, ver
     response = officer_client.post(change_url(draft), data)
     assert response.status_code == 200
     assert PressRelease.objects.get(pk=draft.pk).title == draft.title
+
+
+def test_workflow_steps_leave_no_spurious_revisions(officer_client, editor_client, make_contact):
+    response = officer_client.post(
+        reverse("admin:releases_pressrelease_add"),
+        {
+            "kind": "press_release",
+            "language": "sv",
+            "title": "En ny release om besöket",
+            "slug": "",
+            "lead": "Ingress.",
+            "body": "<p>Text</p>",
+            "tags": "segregation",
+            "boilerplate": "",
+            "update_note": "",
+            "quotes-TOTAL_FORMS": "0",
+            "quotes-INITIAL_FORMS": "0",
+            "releasecontact_set-TOTAL_FORMS": "1",
+            "releasecontact_set-INITIAL_FORMS": "0",
+            "releasecontact_set-0-contact": make_contact(name="Lena Holm").pk,
+            "releasecontact_set-0-order": "0",
+            "releaseimage_set-TOTAL_FORMS": "0",
+            "releaseimage_set-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    release = PressRelease.objects.get()
+    workflow = reverse("admin:releases_pressrelease_workflow", args=[release.pk])
+
+    assert officer_client.post(workflow, {"action": "submit"}).status_code == 302
+    assert officer_client.get(change_url(release)).status_code == 200
+    assert (
+        editor_client.post(workflow, {"action": "return", "return-comment": "Nej"}).status_code
+        == 302
+    )
+    assert officer_client.get(change_url(release)).status_code == 200
+    assert officer_client.get(revisions_url(release)).status_code == 200
+
+    release.refresh_from_db()
+    assert release.version == 3  # created, submitted, returned
+    assert [(r.version, r.comment) for r in release.revisions.all()] == [(1, "")]
+    # A save after the steps is the next revision, and its diff is against the first.
+    assert (
+        officer_client.post(
+            change_url(release), _post_data(officer_client, release, title="En ändrad rubrik")
+        ).status_code
+        == 302
+    )
+    assert list(release.revisions.values_list("version", flat=True)) == [4, 1]
+
+
+def test_a_release_without_revisions_gets_one_baseline(officer_client, draft):
+    assert not draft.revisions.exists()  # made outside the admin, like a fixture
+    officer_client.get(change_url(draft))
+    officer_client.get(change_url(draft))
+    services.release_submit(release=draft, by=None)
+    officer_client.get(change_url(draft))
+    assert list(draft.revisions.values_list("version", flat=True)) == [1]
+
+
+def test_recorded_and_baseline_revisions_hold_the_same_content(draft, editor):
+    baseline = services.release_baseline_revision(release=draft)
+    draft.version += 1
+    recorded = services.release_record_revision(release=draft, by=editor)
+    for revision in (baseline, recorded):
+        assert not {"title", "lead", "body"} & set(revision.data)
+        assert revisions.revision_data(revision) == revisions.snapshot(draft)

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from newsroom.releases import services
+from newsroom.releases.checklist import blocking_problems
 from newsroom.releases.models import PressRelease, ReleaseEvent, ReleaseImage
 from newsroom.releases.signals import release_published, release_scheduled
 
@@ -204,6 +205,26 @@ def test_no_press_contact_blocks_publication(make_release, editor):
         services.release_publish(release=release, by=editor)
     assert "presskontakt" in str(error.value)
     assert _status(release) == Status.IN_REVIEW
+
+
+def test_a_release_whose_only_contact_is_private_cannot_be_published(
+    make_release, make_contact, editor
+):
+    private = make_contact(name="Intern Kontakt", is_public=False)
+    release = make_release(
+        status=Status.IN_REVIEW, title="Bara en intern kontakt", contacts=[private]
+    )
+    assert [item.code for item in blocking_problems(release)] == ["contact"]
+    with pytest.raises(services.TransitionError):
+        services.release_publish(release=release, by=editor)
+    with pytest.raises(services.TransitionError):
+        services.release_schedule(
+            release=release, by=editor, publish_at=timezone.now() + dt.timedelta(days=1)
+        )
+    assert _status(release) == Status.IN_REVIEW
+    release.releasecontact_set.create(contact=make_contact(name="Lena Holm"), order=1)
+    services.release_publish(release=release, by=editor)
+    assert _status(release) == Status.PUBLISHED
 
 
 def test_an_image_without_alt_text_blocks_publication_naming_the_image(
