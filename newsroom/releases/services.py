@@ -386,13 +386,15 @@ def release_restore_revision(*, release, by, revision):
 
 
 def preview_token(link):
-    return signing.dumps(link.key, salt=PREVIEW_SALT)
+    # No timestamp in the token: the link's row holds its expiry and revocation, and the
+    # same link always has the same address.
+    return signing.Signer(salt=PREVIEW_SALT).sign_object(link.key)
 
 
 def preview_link_from_token(token):
     """The active link the token names, or None (bad signature, expired, revoked)."""
     try:
-        key = signing.loads(token, salt=PREVIEW_SALT)
+        key = signing.Signer(salt=PREVIEW_SALT).unsign_object(token)
     except signing.BadSignature:
         return None
     link = PreviewLink.objects.select_related("release").filter(key=key).first()

@@ -100,3 +100,11 @@ def test_a_scheduled_release_before_its_time_can_be_previewed(in_review, editor,
 def test_publishing_stops_the_preview_links(client, link, draft, editor):
     services.release_publish(release=draft, by=editor)
     assert client.get(_path(link)).status_code == 410
+
+
+def test_a_link_has_one_address_whatever_the_second(link):
+    import time_machine
+
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=5)):
+        later = preview_url(link)
+    assert preview_url(link) == later
