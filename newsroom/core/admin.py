@@ -65,7 +65,7 @@ class ContentReportAdmin(admin.ModelAdmin):
                 obj.handled_at, obj.handled_by = timezone.now(), request.user
         super().save_model(request, obj, form, change)
 
-    @admin.action(description=_("Mark as handled"))
+    @admin.action(description=_("Mark as handled"), permissions=["change"])
     def mark_handled(self, request, queryset):
         count = queryset.filter(status=ContentReport.Status.NEW).update(
             status=ContentReport.Status.HANDLED, handled_at=timezone.now(), handled_by=request.user
