@@ -7,7 +7,9 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
+
+from municipalities.models import AgencyVisit, TaggedVisit
 
 from .sanitize import sanitize_html
 
@@ -264,6 +266,19 @@ class PressRelease(models.Model):
         from newsroom.core.models import Agency
 
         return (agency or Agency.current()).boilerplate_for(self.language)
+
+
+def public_tags():
+    """The tags the public may reach: those of public releases or of public visits.
+
+    A tag used only by drafts, releases in review, scheduled ones whose time has not come or
+    withdrawn ones must not answer at all: its very name may reveal an embargoed topic.
+    """
+    on_releases = TaggedRelease.objects.filter(content_object__in=PressRelease.objects.public())
+    on_visits = TaggedVisit.objects.filter(content_object__in=AgencyVisit.objects.public())
+    return Tag.objects.filter(
+        Q(pk__in=on_releases.values("tag_id")) | Q(pk__in=on_visits.values("tag_id"))
+    )
 
 
 class Quote(models.Model):

@@ -17,7 +17,7 @@ from newsroom.core.forms import ContentReportForm
 from newsroom.core.models import Agency
 
 from .filters import ReleaseFilterForm
-from .models import PressRelease, ReleaseContact, ReleaseImage
+from .models import PressRelease, ReleaseContact, ReleaseImage, public_tags
 from .search import add_snippets, search_releases
 
 # Characters that must not appear raw inside a <script> element (as Django's json_script).
@@ -137,7 +137,7 @@ class TagDetailView(PublicReleaseMixin, ListView):
     paginate_by = 12
 
     def get(self, request, *args, **kwargs):
-        self.tag = get_object_or_404(Tag, slug=kwargs["slug"])
+        self.tag = get_object_or_404(public_tags(), slug=kwargs["slug"])
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):

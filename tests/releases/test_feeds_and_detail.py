@@ -220,6 +220,59 @@ def test_tag_page_lists_releases_and_visits_and_has_feeds(client, agency, make_r
     assert client.get("/sv/tags/finns-inte/").status_code == 404
 
 
+def _hidden_release(make_release, state, tag):
+    """A release the public may not see, in `state`, carrying `tag`."""
+    if state == "future-scheduled":
+        return make_release(
+            tags=[tag],
+            status=PressRelease.Status.SCHEDULED,
+            publish_at=timezone.now() + dt.timedelta(days=2),
+        )
+    if state == "withdrawn":
+        release = make_release(tags=[tag])
+        release.status = PressRelease.Status.WITHDRAWN
+        release.save()
+        return release
+    return make_release(tags=[tag], status=state)
+
+
+HIDDEN_STATES = ["draft", "in_review", "future-scheduled", "withdrawn"]
+
+
+@pytest.mark.parametrize("state", HIDDEN_STATES)
+def test_a_tag_of_non_public_releases_only_has_no_page_and_no_feed(
+    client, agency, make_release, state
+):
+    # The tag's name alone would reveal an embargoed topic.
+    _hidden_release(make_release, state, "Hemlig sammanslagning")
+    for language in ("sv", "en"):
+        page = client.get(f"/{language}/tags/hemlig-sammanslagning/")
+        assert page.status_code == 404
+        assert "Hemlig sammanslagning" not in page.content.decode()
+        for fmt in ("rss", "atom"):
+            feed = client.get(f"/{language}/feeds/{fmt}/tag/hemlig-sammanslagning/")
+            assert feed.status_code == 404
+            assert b"Hemlig sammanslagning" not in feed.content
+
+
+@pytest.mark.parametrize("state", HIDDEN_STATES)
+def test_a_tag_answers_once_a_public_release_or_visit_carries_it(
+    client, agency, make_release, make_visit, state
+):
+    _hidden_release(make_release, state, "skola")
+    _hidden_release(make_release, state, "tema")
+    make_release(title="Om skolan", tags=["skola"])
+    make_visit(title="Temabesöket").topics.add("tema")
+    make_visit(title="Internt", is_public=False).topics.add("internt")
+    assert client.get("/sv/tags/skola/").status_code == 200
+    assert client.get("/sv/feeds/rss/tag/skola/").status_code == 200
+    # A tag of a public visit only: the page shows the visit, the feed is empty but answers.
+    assert "Temabesöket" in client.get("/sv/tags/tema/").content.decode()
+    assert client.get("/sv/feeds/atom/tag/tema/").status_code == 200
+    # Not of a visit the public does not see.
+    assert client.get("/sv/tags/internt/").status_code == 404
+
+
 def test_tag_get_absolute_url(db):
     from taggit.models import Tag
 
