@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .forms import is_local_path
 from .models import Agency, ContentReport
 
 
@@ -55,6 +56,10 @@ class ContentReportAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("page"), ordering="page_url")
     def page_link(self, obj):
+        # A link only to a path on this site; anything else (stored before the form checked
+        # it) is shown as text, never followed from the admin.
+        if not is_local_path(obj.page_url):
+            return obj.page_title or obj.page_url
         return format_html('<a href="{}">{}</a>', obj.page_url, obj.page_title or obj.page_url)
 
     def save_model(self, request, obj, form, change):

@@ -11,7 +11,7 @@ from municipalities.models import AgencyVisit
 from newsroom.contacts.models import PressContact
 from newsroom.releases.models import PressRelease
 
-from .forms import ContentReportForm
+from .forms import ContentReportForm, is_local_path
 from .models import Agency
 
 # How many reports one client may send: enough for a reader, too few for a flood.
@@ -74,6 +74,13 @@ class ContentReportView(FormView):
         page = self.request.GET.get("page", "")
         return {"page_url": page[:500], "page_title": self.request.GET.get("title", "")[:300]}
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The reported page as a link only when it is a path on this site.
+        page = context["form"]["page_url"].value()
+        context["page_link"] = page if is_local_path(page) else ""
+        return context
+
     def post(self, request, *args, **kwargs):
         limited = is_ratelimited(
             request, group="content-report", key=client_key, rate=REPORT_RATE, method="POST",
@@ -102,7 +109,7 @@ class ReportThanksView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = self.request.GET.get("page", "")
-        context["back_url"] = page if page.startswith("/") and not page.startswith("//") else ""
+        context["back_url"] = page if is_local_path(page) else ""
         return context
 
 

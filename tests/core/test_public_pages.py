@@ -112,6 +112,77 @@ def test_report_refuses_another_host(client, agency):
     assert not ContentReport.objects.exists()
 
 
+# Addresses a browser reads as another host: tab/newline dropped, backslash as slash, etc.
+OFF_SITE = [
+    "/\t/evil.example/",
+    "/\n/evil.example/",
+    "/\r/evil.example/",
+    "\t//evil.example/",
+    "//evil.example/",
+    "/\\evil.example/",
+    "\\/evil.example/",
+    "https://evil.example/",
+    "javascript:alert(1)",
+    "evil.example/",
+]
+
+
+@pytest.mark.parametrize("page_url", OFF_SITE)
+def test_report_refuses_an_address_a_browser_reads_as_another_host(client, agency, page_url):
+    from django.core.cache import cache
+
+    cache.clear()
+    response = report(client, page_url=page_url)
+    assert response.status_code == 200
+    assert 'href="#id_page_url"' in response.content.decode()
+    assert not ContentReport.objects.exists()
+    assert _off_site_links(response) == []
+
+
+def _off_site_links(response):
+    """Every link of the page that leaves the site (anchors, query strings, site paths stay)."""
+    import html
+    import re
+
+    from newsroom.core.forms import is_local_path
+
+    links = [html.unescape(h) for h in re.findall(r'href="([^"]*)"', response.content.decode())]
+    return [link for link in links if not (link[:1] in {"#", "?"} or is_local_path(link))]
+
+
+@pytest.mark.parametrize("page_url", OFF_SITE)
+def test_report_pages_never_link_off_site(client, agency, page_url):
+    from urllib.parse import quote
+
+    for path in ("/sv/report/thanks/?page=", "/sv/report/?page="):
+        response = client.get(path + quote(page_url, safe=""))
+        assert response.status_code == 200
+        assert _off_site_links(response) == [], path
+    # The thanks page then offers the way back to the newsroom.
+    thanks = client.get("/sv/report/thanks/?page=" + quote(page_url, safe=""))
+    assert 'href="/sv/"' in thanks.content.decode()
+
+
+def test_report_pages_link_back_to_a_path_on_this_site(client, agency):
+    assert 'href="/sv/x/"' in client.get("/sv/report/thanks/?page=/sv/x/").content.decode()
+    assert 'href="/sv/x/"' in client.get("/sv/report/?page=/sv/x/").content.decode()
+
+
+@pytest.mark.parametrize("page_url", ["/\t/evil.example/", "https://evil.example/"])
+def test_content_report_admin_does_not_link_a_stored_off_site_address(
+    admin_client, agency, page_url
+):
+    # Stored before the form checked the address: shown as text, not as a link.
+    report = ContentReport.objects.create(page_url=page_url, reason="error", message="Fel.")
+    for path in (
+        "/admin/core/contentreport/",
+        f"/admin/core/contentreport/{report.pk}/change/",
+    ):
+        response = admin_client.get(path)
+        assert response.status_code == 200
+        assert _off_site_links(response) == [], path
+
+
 def test_report_is_rate_limited_per_client(client, agency):
     from django.core.cache import cache
 
