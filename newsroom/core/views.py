@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -100,7 +102,8 @@ class ContentReportView(FormView):
         report = form.save(commit=False)
         report.language = translation.get_language() or ""
         report.save()
-        return HttpResponseRedirect(reverse("core:report_thanks") + f"?page={report.page_url}")
+        thanks = reverse("core:report_thanks") + "?" + urlencode({"page": report.page_url})
+        return HttpResponseRedirect(thanks)
 
 
 class ReportThanksView(TemplateView):

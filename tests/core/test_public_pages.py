@@ -97,6 +97,27 @@ def test_report_is_stored_and_thanked(client, agency):
     assert thanks.status_code == 200 and 'href="/sv/x/"' in thanks.content.decode()
 
 
+def test_report_of_a_page_with_a_query_string_keeps_it_on_the_way_back(client, agency):
+    from django.core.cache import cache
+
+    cache.clear()
+    page = "/sv/releases/?tag=a&year=2020"
+    response = report(client, page_url=page)
+    assert response.status_code == 302
+    assert response["Location"].endswith("?page=%2Fsv%2Freleases%2F%3Ftag%3Da%26year%3D2020")
+    assert ContentReport.objects.get().page_url == page
+    thanks = client.get(response["Location"])
+    assert thanks.context["back_url"] == page
+    assert 'href="/sv/releases/?tag=a&amp;year=2020"' in thanks.content.decode()
+
+
+def test_footer_report_link_carries_the_page_with_its_query_string(client, agency):
+    content = client.get("/sv/releases/?kind=news&year=2020").content.decode()
+    assert 'href="/sv/report/?page=%2Fsv%2Freleases%2F%3Fkind%3Dnews%26year%3D2020"' in content
+    form = client.get("/sv/report/?page=%2Fsv%2Freleases%2F%3Fkind%3Dnews%26year%3D2020")
+    assert form.context["form"]["page_url"].value() == "/sv/releases/?kind=news&year=2020"
+
+
 def test_report_form_errors_are_summarised(client, agency):
     response = report(client, reason="", message="", email="inte-en-adress")
     assert response.status_code == 200
