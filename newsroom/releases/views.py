@@ -217,13 +217,18 @@ class ReleaseDetailView(ReleaseAddressMixin, DetailView):
         context = super().get_context_data(**kwargs)
         release = self.object
         agency = Agency.current()
-        images = [ri.image for ri in release.ordered_images]
+        # A withdrawn release keeps its page (text and notice) but no longer hands out its
+        # material: its images and documents are left off (the image bank and its downloads
+        # already answer 404 for them, and the release should not keep distributing them).
+        withdrawn = release.status == PressRelease.Status.WITHDRAWN
+        images = [] if withdrawn else [ri.image for ri in release.ordered_images]
         url = absolute(release.get_absolute_url())
         translation_ = self._translation(release)
         context.update(
             agency=agency,
             contacts=[rc.contact for rc in release.ordered_contacts],
             images=images,
+            documents=[] if withdrawn else list(release.documents.all()),
             boilerplate=release.effective_boilerplate(agency),
             translation=translation_,
             translation_url=absolute(translation_.get_absolute_url()) if translation_ else "",

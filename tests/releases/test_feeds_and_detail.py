@@ -307,6 +307,43 @@ def test_withdrawn_release_keeps_its_page_but_leaves_every_list(client, agency, 
         assert "Dragits tillbaka" not in client.get(path).content.decode(), path
 
 
+def test_withdrawn_release_page_no_longer_hands_out_its_images_or_documents(
+    client, agency, make_release, make_image, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+
+    from newsroom.mediabank.models import Document
+
+    settings.MEDIA_ROOT = tmp_path
+    release = make_release(title="Dragits tillbaka")
+    image = make_image(title="Bild till släppet")
+    attach_images(release, image)
+    document = Document(title="Underlag")
+    document.file.save("underlag.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
+    document.save()
+    release.documents.add(document)
+    image_page = f"/sv/images/{image.pk}/"
+    download = f"/sv/images/{image.pk}/download/original/"
+
+    # While public, the page links the image bank, the download and the document.
+    content = client.get(release.get_absolute_url()).content.decode()
+    for link in (image_page, download, image.file.url, document.file.url):
+        assert f'href="{link}"' in content or f'src="{link}"' in content, link
+
+    release.status = PressRelease.Status.WITHDRAWN
+    release.save()
+    page = client.get(release.get_absolute_url())
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert 'class="withdrawn-notice"' in content and "Dragits tillbaka" in content
+    # No link that now answers 404, and none of the material itself.
+    assert client.get(image_page).status_code == 404
+    assert client.get(download).status_code == 404
+    for link in (image_page, download, image.file.url, document.file.url):
+        assert link not in content, link
+    assert 'id="media-heading"' not in content and 'id="documents-heading"' not in content
+
+
 def test_preview_has_no_share_report_or_structured_data(client, agency, make_release):
     from django.contrib.auth.models import User
 
