@@ -9,12 +9,7 @@ from django.views.decorators.cache import cache_page
 from django.views.generic import FormView, TemplateView
 from django_ratelimit.core import is_ratelimited
 
-from municipalities.models import AgencyVisit
-from newsroom.contacts.models import PressContact
-from newsroom.releases.models import PressRelease
-
 from .forms import ContentReportForm, is_local_path
-from .models import Agency
 
 # How many reports one client may send: enough for a reader, too few for a flood.
 REPORT_RATE = "5/h"
@@ -38,28 +33,6 @@ def language_redirect(request):
     language = translation.get_language_from_request(request, check_path=False)
     with translation.override(language):
         return HttpResponseRedirect(reverse("core:home"))
-
-
-class HomeView(TemplateView):
-    template_name = "core/home.html"
-    latest_count = 6
-    upcoming_count = 4
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        agency = Agency.current()
-        context["agency"] = agency
-        context["latest_releases"] = PressRelease.objects.public().for_listing()[
-            : self.latest_count
-        ]
-        context["upcoming_visits"] = (
-            AgencyVisit.objects.public()
-            .upcoming()
-            .select_related("municipality")[: self.upcoming_count]
-        )
-        contacts = list(agency.default_contacts.filter(is_public=True)) if agency.pk else []
-        context["contacts"] = contacts or list(PressContact.objects.public()[:3])
-        return context
 
 
 class AccessibilityStatementView(TemplateView):
