@@ -13,6 +13,7 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from municipalities.models import AgencyVisit, Municipality
+from newsroom.core.filters import filter_errors
 from newsroom.core.forms import ContentReportForm
 from newsroom.core.models import Agency
 
@@ -29,17 +30,6 @@ LINKEDIN = "https://www.linkedin.com/sharing/share-offsite/?"
 
 def absolute(path):
     return f"{settings.SITE_URL}{path}"
-
-
-def filter_errors(form):
-    """Each unusable filter as (field id, label, messages), for the error summary."""
-    if not form.is_bound:
-        return []
-    return [
-        (form[name].id_for_label, form.fields[name].label, errors)
-        for name, errors in form.errors.items()
-        if name in form.fields
-    ]
 
 
 class PublicReleaseMixin:
