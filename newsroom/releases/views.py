@@ -32,6 +32,14 @@ def absolute(path):
     return f"{settings.SITE_URL}{path}"
 
 
+def feed_links(scope=None, value=None):
+    """The RSS and Atom addresses of one feed: all releases, or one scope's (tag, …)."""
+    if scope is None:
+        return {fmt: reverse(f"releases:feed_{fmt}") for fmt in ("rss", "atom")}
+    scoped = {"scope": scope, "value": value}
+    return {fmt: reverse(f"releases:feed_{fmt}_scoped", kwargs=scoped) for fmt in ("rss", "atom")}
+
+
 class PublicReleaseMixin:
     """Public views see only what `PressRelease.objects.public()` returns."""
 
@@ -79,26 +87,18 @@ class ReleaseListView(PublicReleaseMixin, ListView):
         return described
 
     def _feed_links(self):
-        """Feeds matching the one filter a feed exists for (tag, municipality, kind, language)."""
+        """Feeds matching the one filter a feed exists for (tag, municipality, kind, language);
+        all releases' feeds otherwise."""
         active = self.form.active_filters
         if len(active) != 1:
-            return {
-                "rss": reverse("releases:feed_rss"),
-                "atom": reverse("releases:feed_atom"),
-            }
+            return feed_links()
         (name, value), = active.items()  # fmt: skip
         if name == "municipality":
             municipality = Municipality.objects.filter(code=value).first()
             value = municipality.slug if municipality else None
         if name not in {"tag", "municipality", "kind", "language"} or not value:
-            return {
-                "rss": reverse("releases:feed_rss"),
-                "atom": reverse("releases:feed_atom"),
-            }
-        return {
-            fmt: reverse(f"releases:feed_{fmt}_scoped", kwargs={"scope": name, "value": value})
-            for fmt in ("rss", "atom")
-        }
+            return feed_links()
+        return feed_links(name, value)
 
 
 class SearchView(ReleaseListView):
@@ -142,10 +142,7 @@ class TagDetailView(PublicReleaseMixin, ListView):
             .select_related("municipality")
             .order_by("-date")[:10]
         )
-        scoped = {"scope": "tag", "value": self.tag.slug}
-        context["feed_links"] = {
-            fmt: reverse(f"releases:feed_{fmt}_scoped", kwargs=scoped) for fmt in ("rss", "atom")
-        }
+        context["feed_links"] = feed_links("tag", self.tag.slug)
         return context
 
 
