@@ -303,6 +303,7 @@ def test_bad_query_strings_give_the_page(client, agency, path):
 # Query counts ----------------------------------------------------------------------------
 
 # What each page costs, whatever the number of items on it (agency, lists, prefetches).
+# The one place each page's count is asserted (the home page's included).
 EXPECTED_QUERIES = {
     "home": 8,
     "release list": 10,
