@@ -344,6 +344,17 @@ def test_withdrawn_release_page_no_longer_hands_out_its_images_or_documents(
     assert 'id="media-heading"' not in content and 'id="documents-heading"' not in content
 
 
+def test_withdrawn_release_page_names_its_tags_without_linking_a_404(client, agency, make_release):
+    release = make_release(tags=["bara-har"])
+    assert 'href="/sv/tags/bara-har/"' in client.get(release.get_absolute_url()).content.decode()
+    release.status = PressRelease.Status.WITHDRAWN
+    release.save()
+    # Its only release withdrawn, the tag's page is gone: the page shows the tag as text.
+    assert client.get("/sv/tags/bara-har/").status_code == 404
+    content = client.get(release.get_absolute_url()).content.decode()
+    assert "bara-har" in content and "/sv/tags/bara-har/" not in content
+
+
 def test_preview_has_no_share_report_or_structured_data(client, agency, make_release):
     from django.contrib.auth.models import User
 
