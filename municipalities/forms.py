@@ -1,34 +1,23 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.core.filters import FilterForm
+
 from .models import County, Municipality
 
 
-class VisitFilterForm(forms.Form):
+class VisitFilterForm(FilterForm):
     municipality = forms.ChoiceField(label=_("Municipality"), required=False)
     county = forms.ChoiceField(label=_("County"), required=False)
 
     def __init__(self, data=None, *, visits):
         super().__init__(data)
-        everything = [("", _("All"))]
-        self.fields["municipality"].choices = everything + list(
+        self.fields["municipality"].choices = self.choices(
             Municipality.objects.filter(visits__in=visits)
-            .distinct()
-            .order_by("name")
-            .values_list("code", "name")
         )
-        self.fields["county"].choices = everything + list(
+        self.fields["county"].choices = self.choices(
             County.objects.filter(municipalities__visits__in=visits)
-            .distinct()
-            .order_by("name")
-            .values_list("code", "name")
         )
-
-    def clean(self):
-        cleaned = super().clean()
-        for name in list(self.errors):
-            cleaned.pop(name, None)
-        return cleaned
 
     def filter(self, visits):
         data = self.cleaned_data if self.is_bound else {}

@@ -7,6 +7,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
+from newsroom.core.filters import filter_errors
+
 from . import calendar
 from .forms import VisitFilterForm
 from .funding import CHART_WIDTH, grant_table
@@ -103,10 +105,7 @@ class VisitListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["form"] = self.form
-        context["filter_errors"] = [
-            (self.form[name].id_for_label, self.form.fields[name].label, errors)
-            for name, errors in (self.form.errors.items() if self.form.is_bound else [])
-        ]
+        context["filter_errors"] = filter_errors(self.form)
         context["upcoming_visits"] = self.visits().upcoming()
         return context
 

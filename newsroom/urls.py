@@ -6,12 +6,18 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
+from newsroom import views
+from newsroom.core import urls as core_urls
 from newsroom.core import views as core_views
 from newsroom.sitemaps import SITEMAPS
 
 # The admin's pages name the newsroom, not Django.
 admin.site.site_header = _("Newsroom administration")
 admin.site.site_title = _("Newsroom administration")
+
+# The home page lives at the project level (it gathers several apps) but keeps its name
+# `core:home`: it joins core's own pages in core's namespace.
+core_patterns = [path("", views.HomeView.as_view(), name="home"), *core_urls.urlpatterns]
 
 urlpatterns = [
     path("", core_views.language_redirect, name="root"),
@@ -22,7 +28,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", include("newsroom.core.urls")),
+    path("", include((core_patterns, core_urls.app_name))),
     path("", include("newsroom.releases.urls")),
     path("", include("municipalities.urls")),
     path("", include("newsroom.contacts.urls")),

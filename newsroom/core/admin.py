@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .forms import is_local_path
 from .models import Agency, ContentReport
 
 
@@ -56,6 +57,10 @@ class ContentReportAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("page"), ordering="page_url")
     def page_link(self, obj):
+        # A link only to a path on this site; anything else (stored before the form checked
+        # it) is shown as text, never followed from the admin.
+        if not is_local_path(obj.page_url):
+            return obj.page_title or obj.page_url
         return format_html('<a href="{}">{}</a>', obj.page_url, obj.page_title or obj.page_url)
 
     def save_model(self, request, obj, form, change):
@@ -66,7 +71,7 @@ class ContentReportAdmin(admin.ModelAdmin):
                 obj.handled_at, obj.handled_by = timezone.now(), request.user
         super().save_model(request, obj, form, change)
 
-    @admin.action(description=_("Mark as handled"))
+    @admin.action(description=_("Mark as handled"), permissions=["change"])
     def mark_handled(self, request, queryset):
         count = queryset.filter(status=ContentReport.Status.NEW).update(
             status=ContentReport.Status.HANDLED, handled_at=timezone.now(), handled_by=request.user

@@ -7,7 +7,8 @@ models added later reach the groups too.
 - Press officer: drafts and edits releases, attaches media, quotes and contacts, submits
   for review; cannot publish, schedule or withdraw.
 - Editor: all that, plus `releases.publish_pressrelease` (approve, publish, schedule,
-  withdraw) and the agency profile, contacts, visits and funding data.
+  withdraw) and the agency profile, contacts, visits and funding data; reads and handles
+  the readers' content reports.
 - Administrator: all that, plus users and groups.
 """
 
@@ -42,6 +43,8 @@ _EDITOR_EXTRA = {
     "municipalities.grant": ["add", "change", "delete"],
     "taggit.tag": ["change", "delete"],
     "core.agency": ["change"],
+    # "Report this content" lands here for the editors to read and handle (issue 4).
+    "core.contentreport": ["view", "change"],
 }
 _ADMIN_EXTRA = {
     "auth.user": ["add", "change", "delete", "view"],

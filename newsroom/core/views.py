@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -7,12 +9,7 @@ from django.views.decorators.cache import cache_page
 from django.views.generic import FormView, TemplateView
 from django_ratelimit.core import is_ratelimited
 
-from municipalities.models import AgencyVisit
-from newsroom.contacts.models import PressContact
-from newsroom.releases.models import PressRelease
-
-from .forms import ContentReportForm
-from .models import Agency
+from .forms import ContentReportForm, is_local_path
 
 # How many reports one client may send: enough for a reader, too few for a flood.
 REPORT_RATE = "5/h"
@@ -38,28 +35,6 @@ def language_redirect(request):
         return HttpResponseRedirect(reverse("core:home"))
 
 
-class HomeView(TemplateView):
-    template_name = "core/home.html"
-    latest_count = 6
-    upcoming_count = 4
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        agency = Agency.current()
-        context["agency"] = agency
-        context["latest_releases"] = PressRelease.objects.public().for_listing()[
-            : self.latest_count
-        ]
-        context["upcoming_visits"] = (
-            AgencyVisit.objects.public()
-            .upcoming()
-            .select_related("municipality")[: self.upcoming_count]
-        )
-        contacts = list(agency.default_contacts.filter(is_public=True)) if agency.pk else []
-        context["contacts"] = contacts or list(PressContact.objects.public()[:3])
-        return context
-
-
 class AccessibilityStatementView(TemplateView):
     template_name = "core/accessibility.html"
 
@@ -73,6 +48,13 @@ class ContentReportView(FormView):
     def get_initial(self):
         page = self.request.GET.get("page", "")
         return {"page_url": page[:500], "page_title": self.request.GET.get("title", "")[:300]}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The reported page as a link only when it is a path on this site.
+        page = context["form"]["page_url"].value()
+        context["page_link"] = page if is_local_path(page) else ""
+        return context
 
     def post(self, request, *args, **kwargs):
         limited = is_ratelimited(
@@ -93,7 +75,8 @@ class ContentReportView(FormView):
         report = form.save(commit=False)
         report.language = translation.get_language() or ""
         report.save()
-        return HttpResponseRedirect(reverse("core:report_thanks") + f"?page={report.page_url}")
+        thanks = reverse("core:report_thanks") + "?" + urlencode({"page": report.page_url})
+        return HttpResponseRedirect(thanks)
 
 
 class ReportThanksView(TemplateView):
@@ -102,7 +85,7 @@ class ReportThanksView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = self.request.GET.get("page", "")
-        context["back_url"] = page if page.startswith("/") and not page.startswith("//") else ""
+        context["back_url"] = page if is_local_path(page) else ""
         return context
 
 

@@ -10,12 +10,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
-from taggit.models import Tag
 
 from municipalities.models import Municipality
 from newsroom.core.models import Agency
 
-from .models import PressRelease
+from .models import PressRelease, public_tags
 
 FEED_LENGTH = 30
 
@@ -42,7 +41,7 @@ def _feed_scope(scope, value, agency):
         return FeedScope(_("%(agency)s: press releases") % {"agency": agency},
                          reverse("releases:list"), releases)  # fmt: skip
     if scope == "tag":
-        tag = get_object_or_404(Tag, slug=value)
+        tag = get_object_or_404(public_tags(), slug=value)
         return FeedScope(
             _("%(agency)s: releases tagged %(tag)s") % {"agency": agency, "tag": tag.name},
             reverse("releases:tag", kwargs={"slug": tag.slug}),

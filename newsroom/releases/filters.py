@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from municipalities.models import County, Municipality
+from newsroom.core.filters import EVERYTHING, FilterForm
 
 from .models import PressRelease
 
@@ -11,7 +12,7 @@ from .models import PressRelease
 MAX_QUERY_LENGTH = 200
 
 
-class ReleaseFilterForm(forms.Form):
+class ReleaseFilterForm(FilterForm):
     """The filters of the release list and the search page, all kept in the query string.
 
     Choices come from what the public can actually find, so a filter never leads nowhere.
@@ -30,31 +31,22 @@ class ReleaseFilterForm(forms.Form):
 
     def __init__(self, data=None, *, public_releases):
         super().__init__(data)
-        everything = [("", _("All"))]
-        self.fields["kind"].choices = everything + list(PressRelease.Kind.choices)
-        self.fields["language"].choices = everything + list(settings.LANGUAGES)
-        self.fields["tag"].choices = everything + list(
-            Tag.objects.filter(releases_taggedrelease_items__content_object__in=public_releases)
-            .distinct()
-            .order_by("name")
-            .values_list("slug", "name")
+        self.fields["kind"].choices = [EVERYTHING, *PressRelease.Kind.choices]
+        self.fields["language"].choices = [EVERYTHING, *settings.LANGUAGES]
+        self.fields["tag"].choices = self.choices(
+            Tag.objects.filter(releases_taggedrelease_items__content_object__in=public_releases),
+            value="slug",
         )
-        self.fields["municipality"].choices = everything + list(
+        self.fields["municipality"].choices = self.choices(
             Municipality.objects.filter(releases__in=public_releases)
-            .distinct()
-            .order_by("name")
-            .values_list("code", "name")
         )
-        self.fields["county"].choices = everything + list(
+        self.fields["county"].choices = self.choices(
             County.objects.filter(municipalities__releases__in=public_releases)
-            .distinct()
-            .order_by("name")
-            .values_list("code", "name")
         )
         years = sorted(
             {d.year for d in public_releases.dates("published_at", "year")}, reverse=True
         )
-        self.fields["year"].choices = everything + [(y, str(y)) for y in years]
+        self.fields["year"].choices = [EVERYTHING] + [(y, str(y)) for y in years]
 
     def filter(self, queryset):
         """The queryset narrowed by every valid filter; invalid ones are left out."""
@@ -74,13 +66,6 @@ class ReleaseFilterForm(forms.Form):
         if any(data.get(name) for name in ("tag", "municipality", "county")):
             queryset = queryset.distinct()
         return queryset
-
-    def clean(self):
-        cleaned = super().clean()
-        # Keep the valid filters even when another one is wrong.
-        for name in list(self.errors):
-            cleaned.pop(name, None)
-        return cleaned
 
     @property
     def active_filters(self):

@@ -7,7 +7,9 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
+
+from municipalities.models import AgencyVisit, TaggedVisit
 
 from .sanitize import sanitize_html
 
@@ -20,16 +22,22 @@ class TaggedRelease(TaggedItemBase):
         verbose_name_plural = _("release tags")
 
 
+def public_q(now=None):
+    """The condition "the public may see this release": published, or scheduled with its time
+    come. The one rule: `public()`, `at_address()` and `PressRelease.is_public` are built on it.
+    """
+    Status = PressRelease.Status
+    now = now or timezone.now()
+    return Q(status=Status.PUBLISHED) | Q(status=Status.SCHEDULED, publish_at__lte=now)
+
+
 class PressReleaseQuerySet(models.QuerySet):
     def public(self):
-        """What the public may see: published, or scheduled with its time come.
+        """What the public may see (`public_q`).
 
         The one definition used by every public view, feed, sitemap, search and email.
         """
-        return self.filter(
-            Q(status=PressRelease.Status.PUBLISHED)
-            | Q(status=PressRelease.Status.SCHEDULED, publish_at__lte=timezone.now())
-        )
+        return self.filter(public_q())
 
     def at_address(self):
         """What a release's own address shows: the public ones, and withdrawn ones (with a notice).
@@ -37,9 +45,7 @@ class PressReleaseQuerySet(models.QuerySet):
         Withdrawn releases leave every list, feed and search but keep their page.
         """
         return self.filter(
-            Q(status=PressRelease.Status.PUBLISHED)
-            | Q(status=PressRelease.Status.SCHEDULED, publish_at__lte=timezone.now())
-            | Q(status=PressRelease.Status.WITHDRAWN, published_at__isnull=False)
+            public_q() | Q(status=PressRelease.Status.WITHDRAWN, published_at__isnull=False)
         )
 
     def for_listing(self):
@@ -244,13 +250,8 @@ class PressRelease(models.Model):
 
     @property
     def is_public(self):
-        if self.status == self.Status.PUBLISHED:
-            return True
-        return bool(
-            self.status == self.Status.SCHEDULED
-            and self.publish_at
-            and self.publish_at <= timezone.now()
-        )
+        """`public_q()` for this one release, read from its fields without a query."""
+        return _matches(public_q(), self)
 
     @property
     def public_date(self):
@@ -262,6 +263,40 @@ class PressRelease(models.Model):
         from newsroom.core.models import Agency
 
         return (agency or Agency.current()).boilerplate_for(self.language)
+
+
+def _matches(condition, obj):
+    """Whether `obj`'s field values satisfy `condition`, a Q of exact and `__lte` lookups
+    joined by AND/OR (what `public_q` is made of), in Python: no query."""
+    results = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            results.append(_matches(child, obj))
+            continue
+        lookup, expected = child
+        field, _sep, operator = lookup.partition("__")
+        value = getattr(obj, field)
+        if operator == "":
+            results.append(value == expected)
+        elif operator == "lte":
+            results.append(value is not None and value <= expected)
+        else:
+            raise ValueError(f"Unsupported lookup in a public condition: {lookup}")
+    matched = any(results) if condition.connector == Q.OR else all(results)
+    return not matched if condition.negated else matched
+
+
+def public_tags():
+    """The tags the public may reach: those of public releases or of public visits.
+
+    A tag used only by drafts, releases in review, scheduled ones whose time has not come or
+    withdrawn ones must not answer at all: its very name may reveal an embargoed topic.
+    """
+    on_releases = TaggedRelease.objects.filter(content_object__in=PressRelease.objects.public())
+    on_visits = TaggedVisit.objects.filter(content_object__in=AgencyVisit.objects.public())
+    return Tag.objects.filter(
+        Q(pk__in=on_releases.values("tag_id")) | Q(pk__in=on_visits.values("tag_id"))
+    )
 
 
 class Quote(models.Model):

@@ -13,11 +13,12 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from municipalities.models import AgencyVisit, Municipality
+from newsroom.core.filters import filter_errors
 from newsroom.core.forms import ContentReportForm
 from newsroom.core.models import Agency
 
 from .filters import ReleaseFilterForm
-from .models import PressRelease, ReleaseContact, ReleaseImage
+from .models import PressRelease, ReleaseContact, ReleaseImage, public_tags
 from .search import add_snippets, search_releases
 
 # Characters that must not appear raw inside a <script> element (as Django's json_script).
@@ -31,15 +32,12 @@ def absolute(path):
     return f"{settings.SITE_URL}{path}"
 
 
-def filter_errors(form):
-    """Each unusable filter as (field id, label, messages), for the error summary."""
-    if not form.is_bound:
-        return []
-    return [
-        (form[name].id_for_label, form.fields[name].label, errors)
-        for name, errors in form.errors.items()
-        if name in form.fields
-    ]
+def feed_links(scope=None, value=None):
+    """The RSS and Atom addresses of one feed: all releases, or one scope's (tag, …)."""
+    if scope is None:
+        return {fmt: reverse(f"releases:feed_{fmt}") for fmt in ("rss", "atom")}
+    scoped = {"scope": scope, "value": value}
+    return {fmt: reverse(f"releases:feed_{fmt}_scoped", kwargs=scoped) for fmt in ("rss", "atom")}
 
 
 class PublicReleaseMixin:
@@ -89,26 +87,18 @@ class ReleaseListView(PublicReleaseMixin, ListView):
         return described
 
     def _feed_links(self):
-        """Feeds matching the one filter a feed exists for (tag, municipality, kind, language)."""
+        """Feeds matching the one filter a feed exists for (tag, municipality, kind, language);
+        all releases' feeds otherwise."""
         active = self.form.active_filters
         if len(active) != 1:
-            return {
-                "rss": reverse("releases:feed_rss"),
-                "atom": reverse("releases:feed_atom"),
-            }
+            return feed_links()
         (name, value), = active.items()  # fmt: skip
         if name == "municipality":
             municipality = Municipality.objects.filter(code=value).first()
             value = municipality.slug if municipality else None
         if name not in {"tag", "municipality", "kind", "language"} or not value:
-            return {
-                "rss": reverse("releases:feed_rss"),
-                "atom": reverse("releases:feed_atom"),
-            }
-        return {
-            fmt: reverse(f"releases:feed_{fmt}_scoped", kwargs={"scope": name, "value": value})
-            for fmt in ("rss", "atom")
-        }
+            return feed_links()
+        return feed_links(name, value)
 
 
 class SearchView(ReleaseListView):
@@ -137,7 +127,7 @@ class TagDetailView(PublicReleaseMixin, ListView):
     paginate_by = 12
 
     def get(self, request, *args, **kwargs):
-        self.tag = get_object_or_404(Tag, slug=kwargs["slug"])
+        self.tag = get_object_or_404(public_tags(), slug=kwargs["slug"])
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -152,10 +142,7 @@ class TagDetailView(PublicReleaseMixin, ListView):
             .select_related("municipality")
             .order_by("-date")[:10]
         )
-        scoped = {"scope": "tag", "value": self.tag.slug}
-        context["feed_links"] = {
-            fmt: reverse(f"releases:feed_{fmt}_scoped", kwargs=scoped) for fmt in ("rss", "atom")
-        }
+        context["feed_links"] = feed_links("tag", self.tag.slug)
         return context
 
 
@@ -217,13 +204,18 @@ class ReleaseDetailView(ReleaseAddressMixin, DetailView):
         context = super().get_context_data(**kwargs)
         release = self.object
         agency = Agency.current()
-        images = [ri.image for ri in release.ordered_images]
+        # A withdrawn release keeps its page (text and notice) but no longer hands out its
+        # material: its images and documents are left off (the image bank and its downloads
+        # already answer 404 for them, and the release should not keep distributing them).
+        withdrawn = release.status == PressRelease.Status.WITHDRAWN
+        images = [] if withdrawn else [ri.image for ri in release.ordered_images]
         url = absolute(release.get_absolute_url())
         translation_ = self._translation(release)
         context.update(
             agency=agency,
             contacts=[rc.contact for rc in release.ordered_contacts],
             images=images,
+            documents=[] if withdrawn else list(release.documents.all()),
             boilerplate=release.effective_boilerplate(agency),
             translation=translation_,
             translation_url=absolute(translation_.get_absolute_url()) if translation_ else "",

@@ -184,3 +184,59 @@ def test_a_duplicate_grant_against_the_database_is_a_form_error(admin_client, ma
     assert response.status_code == 200
     assert "Kommunen har redan ett bidrag" in response.content.decode()
     assert Grant.objects.count() == 1
+
+
+# Content reports are for the editors (issue 4) ------------------------------------------
+
+
+@pytest.fixture
+def content_report(db):
+    from newsroom.core.models import ContentReport
+
+    return ContentReport.objects.create(
+        page_url="/sv/releases/fel-datum/",
+        page_title="Fel datum",
+        reason=ContentReport.Reason.ERROR,
+        message="Datumet i ingressen stämmer inte.",
+    )
+
+
+@pytest.mark.parametrize("role", ["editor", "administrator"])
+def test_editors_read_and_handle_content_reports(request, role, content_report):
+    from django.test import Client
+
+    from newsroom.core.models import ContentReport
+
+    user = request.getfixturevalue(role)
+    client = Client()
+    client.force_login(user)
+    changelist = client.get(reverse("admin:core_contentreport_changelist"))
+    assert changelist.status_code == 200
+    assert "Fel datum" in changelist.content.decode()
+    change_url = reverse("admin:core_contentreport_change", args=[content_report.pk])
+    page = client.get(change_url)
+    assert page.status_code == 200
+    assert "Datumet i ingressen stämmer inte." in page.content.decode()
+
+    response = client.post(change_url, {"status": "handled", "editor_note": "Rättat."})
+    assert response.status_code == 302
+    content_report.refresh_from_db()
+    assert content_report.status == ContentReport.Status.HANDLED
+    assert content_report.editor_note == "Rättat."
+    assert content_report.handled_by == user
+
+
+def test_editors_mark_reports_handled_from_the_list(editor_client, editor, content_report):
+    response = editor_client.post(
+        reverse("admin:core_contentreport_changelist"),
+        {"action": "mark_handled", "_selected_action": [content_report.pk]},
+    )
+    assert response.status_code == 302
+    content_report.refresh_from_db()
+    assert content_report.status == "handled"
+    assert content_report.handled_by == editor
+
+
+def test_press_officers_do_not_see_content_reports(officer_client, content_report):
+    changelist = officer_client.get(reverse("admin:core_contentreport_changelist"))
+    assert changelist.status_code == 403

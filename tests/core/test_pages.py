@@ -28,18 +28,6 @@ def test_home_lists_public_releases_only(client, agency, make_release, language)
     assert agency.name in content
 
 
-def test_home_costs_the_same_queries_for_one_or_many_releases(
-    client, agency, make_release, django_assert_num_queries
-):
-    make_release()
-    with django_assert_num_queries(8) as one:
-        client.get("/sv/")
-    for _ in range(8):
-        make_release(tags=["a", "b"])
-    with django_assert_num_queries(len(one.captured_queries)):
-        client.get("/sv/")
-
-
 def test_release_page_shows_everything_attached(
     client, agency, make_release, make_contact, borlange
 ):

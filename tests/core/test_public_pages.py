@@ -97,6 +97,27 @@ def test_report_is_stored_and_thanked(client, agency):
     assert thanks.status_code == 200 and 'href="/sv/x/"' in thanks.content.decode()
 
 
+def test_report_of_a_page_with_a_query_string_keeps_it_on_the_way_back(client, agency):
+    from django.core.cache import cache
+
+    cache.clear()
+    page = "/sv/releases/?tag=a&year=2020"
+    response = report(client, page_url=page)
+    assert response.status_code == 302
+    assert response["Location"].endswith("?page=%2Fsv%2Freleases%2F%3Ftag%3Da%26year%3D2020")
+    assert ContentReport.objects.get().page_url == page
+    thanks = client.get(response["Location"])
+    assert thanks.context["back_url"] == page
+    assert 'href="/sv/releases/?tag=a&amp;year=2020"' in thanks.content.decode()
+
+
+def test_footer_report_link_carries_the_page_with_its_query_string(client, agency):
+    content = client.get("/sv/releases/?kind=news&year=2020").content.decode()
+    assert 'href="/sv/report/?page=%2Fsv%2Freleases%2F%3Fkind%3Dnews%26year%3D2020"' in content
+    form = client.get("/sv/report/?page=%2Fsv%2Freleases%2F%3Fkind%3Dnews%26year%3D2020")
+    assert form.context["form"]["page_url"].value() == "/sv/releases/?kind=news&year=2020"
+
+
 def test_report_form_errors_are_summarised(client, agency):
     response = report(client, reason="", message="", email="inte-en-adress")
     assert response.status_code == 200
@@ -110,6 +131,77 @@ def test_report_refuses_another_host(client, agency):
     response = report(client, page_url="https://evil.example/")
     assert response.status_code == 200
     assert not ContentReport.objects.exists()
+
+
+# Addresses a browser reads as another host: tab/newline dropped, backslash as slash, etc.
+OFF_SITE = [
+    "/\t/evil.example/",
+    "/\n/evil.example/",
+    "/\r/evil.example/",
+    "\t//evil.example/",
+    "//evil.example/",
+    "/\\evil.example/",
+    "\\/evil.example/",
+    "https://evil.example/",
+    "javascript:alert(1)",
+    "evil.example/",
+]
+
+
+@pytest.mark.parametrize("page_url", OFF_SITE)
+def test_report_refuses_an_address_a_browser_reads_as_another_host(client, agency, page_url):
+    from django.core.cache import cache
+
+    cache.clear()
+    response = report(client, page_url=page_url)
+    assert response.status_code == 200
+    assert 'href="#id_page_url"' in response.content.decode()
+    assert not ContentReport.objects.exists()
+    assert _off_site_links(response) == []
+
+
+def _off_site_links(response):
+    """Every link of the page that leaves the site (anchors, query strings, site paths stay)."""
+    import html
+    import re
+
+    from newsroom.core.forms import is_local_path
+
+    links = [html.unescape(h) for h in re.findall(r'href="([^"]*)"', response.content.decode())]
+    return [link for link in links if not (link[:1] in {"#", "?"} or is_local_path(link))]
+
+
+@pytest.mark.parametrize("page_url", OFF_SITE)
+def test_report_pages_never_link_off_site(client, agency, page_url):
+    from urllib.parse import quote
+
+    for path in ("/sv/report/thanks/?page=", "/sv/report/?page="):
+        response = client.get(path + quote(page_url, safe=""))
+        assert response.status_code == 200
+        assert _off_site_links(response) == [], path
+    # The thanks page then offers the way back to the newsroom.
+    thanks = client.get("/sv/report/thanks/?page=" + quote(page_url, safe=""))
+    assert 'href="/sv/"' in thanks.content.decode()
+
+
+def test_report_pages_link_back_to_a_path_on_this_site(client, agency):
+    assert 'href="/sv/x/"' in client.get("/sv/report/thanks/?page=/sv/x/").content.decode()
+    assert 'href="/sv/x/"' in client.get("/sv/report/?page=/sv/x/").content.decode()
+
+
+@pytest.mark.parametrize("page_url", ["/\t/evil.example/", "https://evil.example/"])
+def test_content_report_admin_does_not_link_a_stored_off_site_address(
+    admin_client, agency, page_url
+):
+    # Stored before the form checked the address: shown as text, not as a link.
+    report = ContentReport.objects.create(page_url=page_url, reason="error", message="Fel.")
+    for path in (
+        "/admin/core/contentreport/",
+        f"/admin/core/contentreport/{report.pk}/change/",
+    ):
+        response = admin_client.get(path)
+        assert response.status_code == 200
+        assert _off_site_links(response) == [], path
 
 
 def test_report_is_rate_limited_per_client(client, agency):
@@ -211,6 +303,7 @@ def test_bad_query_strings_give_the_page(client, agency, path):
 # Query counts ----------------------------------------------------------------------------
 
 # What each page costs, whatever the number of items on it (agency, lists, prefetches).
+# The one place each page's count is asserted (the home page's included).
 EXPECTED_QUERIES = {
     "home": 8,
     "release list": 10,

@@ -220,6 +220,59 @@ def test_tag_page_lists_releases_and_visits_and_has_feeds(client, agency, make_r
     assert client.get("/sv/tags/finns-inte/").status_code == 404
 
 
+def _hidden_release(make_release, state, tag):
+    """A release the public may not see, in `state`, carrying `tag`."""
+    if state == "future-scheduled":
+        return make_release(
+            tags=[tag],
+            status=PressRelease.Status.SCHEDULED,
+            publish_at=timezone.now() + dt.timedelta(days=2),
+        )
+    if state == "withdrawn":
+        release = make_release(tags=[tag])
+        release.status = PressRelease.Status.WITHDRAWN
+        release.save()
+        return release
+    return make_release(tags=[tag], status=state)
+
+
+HIDDEN_STATES = ["draft", "in_review", "future-scheduled", "withdrawn"]
+
+
+@pytest.mark.parametrize("state", HIDDEN_STATES)
+def test_a_tag_of_non_public_releases_only_has_no_page_and_no_feed(
+    client, agency, make_release, state
+):
+    # The tag's name alone would reveal an embargoed topic.
+    _hidden_release(make_release, state, "Hemlig sammanslagning")
+    for language in ("sv", "en"):
+        page = client.get(f"/{language}/tags/hemlig-sammanslagning/")
+        assert page.status_code == 404
+        assert "Hemlig sammanslagning" not in page.content.decode()
+        for fmt in ("rss", "atom"):
+            feed = client.get(f"/{language}/feeds/{fmt}/tag/hemlig-sammanslagning/")
+            assert feed.status_code == 404
+            assert b"Hemlig sammanslagning" not in feed.content
+
+
+@pytest.mark.parametrize("state", HIDDEN_STATES)
+def test_a_tag_answers_once_a_public_release_or_visit_carries_it(
+    client, agency, make_release, make_visit, state
+):
+    _hidden_release(make_release, state, "skola")
+    _hidden_release(make_release, state, "tema")
+    make_release(title="Om skolan", tags=["skola"])
+    make_visit(title="Temabesöket").topics.add("tema")
+    make_visit(title="Internt", is_public=False).topics.add("internt")
+    assert client.get("/sv/tags/skola/").status_code == 200
+    assert client.get("/sv/feeds/rss/tag/skola/").status_code == 200
+    # A tag of a public visit only: the page shows the visit, the feed is empty but answers.
+    assert "Temabesöket" in client.get("/sv/tags/tema/").content.decode()
+    assert client.get("/sv/feeds/atom/tag/tema/").status_code == 200
+    # Not of a visit the public does not see.
+    assert client.get("/sv/tags/internt/").status_code == 404
+
+
 def test_tag_get_absolute_url(db):
     from taggit.models import Tag
 
@@ -252,6 +305,54 @@ def test_withdrawn_release_keeps_its_page_but_leaves_every_list(client, agency, 
         "/sitemap.xml",
     ):
         assert "Dragits tillbaka" not in client.get(path).content.decode(), path
+
+
+def test_withdrawn_release_page_no_longer_hands_out_its_images_or_documents(
+    client, agency, make_release, make_image, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+
+    from newsroom.mediabank.models import Document
+
+    settings.MEDIA_ROOT = tmp_path
+    release = make_release(title="Dragits tillbaka")
+    image = make_image(title="Bild till släppet")
+    attach_images(release, image)
+    document = Document(title="Underlag")
+    document.file.save("underlag.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
+    document.save()
+    release.documents.add(document)
+    image_page = f"/sv/images/{image.pk}/"
+    download = f"/sv/images/{image.pk}/download/original/"
+
+    # While public, the page links the image bank, the download and the document.
+    content = client.get(release.get_absolute_url()).content.decode()
+    for link in (image_page, download, image.file.url, document.file.url):
+        assert f'href="{link}"' in content or f'src="{link}"' in content, link
+
+    release.status = PressRelease.Status.WITHDRAWN
+    release.save()
+    page = client.get(release.get_absolute_url())
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert 'class="withdrawn-notice"' in content and "Dragits tillbaka" in content
+    # No link that now answers 404, and none of the material itself.
+    assert client.get(image_page).status_code == 404
+    assert client.get(download).status_code == 404
+    for link in (image_page, download, image.file.url, document.file.url):
+        assert link not in content, link
+    assert 'id="media-heading"' not in content and 'id="documents-heading"' not in content
+
+
+def test_withdrawn_release_page_names_its_tags_without_linking_a_404(client, agency, make_release):
+    release = make_release(tags=["bara-har"])
+    assert 'href="/sv/tags/bara-har/"' in client.get(release.get_absolute_url()).content.decode()
+    release.status = PressRelease.Status.WITHDRAWN
+    release.save()
+    # Its only release withdrawn, the tag's page is gone: the page shows the tag as text.
+    assert client.get("/sv/tags/bara-har/").status_code == 404
+    content = client.get(release.get_absolute_url()).content.decode()
+    assert "bara-har" in content and "/sv/tags/bara-har/" not in content
 
 
 def test_preview_has_no_share_report_or_structured_data(client, agency, make_release):

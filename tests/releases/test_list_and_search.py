@@ -290,12 +290,24 @@ def test_migration_indexes_the_expression_the_search_uses():
         ("kind=news", "/sv/feeds/rss/kind/news/"),
         ("language=en", "/sv/feeds/rss/language/en/"),
         ("kind=news&tag=skola", "/sv/feeds/rss/"),
+        ("county=20", "/sv/feeds/rss/"),
     ],
 )
 def test_the_list_offers_the_feed_of_its_filter(client, agency, spread, query, feed):
     response = client.get(f"/sv/releases/?{query}")
     assert response.context["feed_links"]["rss"] == feed
+    assert response.context["feed_links"]["atom"] == feed.replace("/rss/", "/atom/")
     assert client.get(feed).status_code == 200
+
+
+def test_feed_links_name_both_formats_of_one_feed(db):
+    from newsroom.releases.views import feed_links
+
+    assert feed_links() == {"rss": "/sv/feeds/rss/", "atom": "/sv/feeds/atom/"}
+    assert feed_links("tag", "skola") == {
+        "rss": "/sv/feeds/rss/tag/skola/",
+        "atom": "/sv/feeds/atom/tag/skola/",
+    }
 
 
 def test_fallback_search_folds_swedish_capitals(client, agency, make_release, settings):

@@ -32,6 +32,30 @@ def test_a_scheduled_release_becomes_public_at_its_second(make_release):
     assert PressRelease.objects.public().filter(pk=release.pk).exists()
 
 
+@pytest.mark.parametrize(
+    "status, when",
+    [
+        (status, when)
+        for status in Status
+        for when in ("past", "future", None)
+        # The database refuses a scheduled release without a time.
+        if not (status == Status.SCHEDULED and when is None)
+    ],
+)
+def test_is_public_and_the_querysets_follow_one_rule(make_release, status, when):
+    offsets = {"past": -dt.timedelta(minutes=1), "future": dt.timedelta(minutes=5)}
+    publish_at = timezone.now() + offsets[when] if when else None
+    release = make_release(status=status, publish_at=publish_at)
+    release.refresh_from_db()
+    in_public = PressRelease.objects.public().filter(pk=release.pk).exists()
+    assert release.is_public == in_public
+    assert in_public == (
+        status == Status.PUBLISHED or (status == Status.SCHEDULED and when == "past")
+    )
+    at_address = PressRelease.objects.at_address().filter(pk=release.pk).exists()
+    assert at_address == (in_public or (status == Status.WITHDRAWN and bool(release.published_at)))
+
+
 def test_a_scheduled_release_needs_publish_at_in_the_database(db):
     with pytest.raises(IntegrityError), transaction.atomic():
         PressRelease.objects.create(title="Utan tid", status=Status.SCHEDULED)
