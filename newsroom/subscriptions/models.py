@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from newsroom.releases.models import PressRelease
 
@@ -256,7 +257,7 @@ class Digest(OutgoingEmail):
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="digests")
     frequency = models.CharField(_("frequency"), max_length=10, choices=Subscriber.Frequency)
     period = models.DateField(_("period"), help_text=_("The day (or Monday) it is sent for."))
-    covers_from = models.DateTimeField(_("from"))
+    covers_from = models.DateTimeField(pgettext_lazy("digest period", "from"))
     covers_until = models.DateTimeField(_("until"))
     release_ids = models.JSONField(_("releases"), default=list)
 
