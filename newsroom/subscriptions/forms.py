@@ -1,10 +1,11 @@
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from municipalities.models import County, Municipality
-from newsroom.releases.models import PressRelease
+from newsroom.releases.models import PressRelease, public_tags
 
 from .models import Subscriber
 
@@ -83,11 +84,12 @@ class TopicsForm(NoLineBreaksMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tags"].queryset = (
-            Tag.objects.filter(releases_taggedrelease_items__isnull=False)
-            .distinct()
-            .order_by("name")
-        )
+        # Only tags the public can reach: a draft's tag may name an embargoed topic. A tag
+        # the subscriber already follows stays choosable on the manage page.
+        followed = [tag.pk for tag in (self.initial.get("tags") or [])]
+        self.fields["tags"].queryset = Tag.objects.filter(
+            Q(pk__in=public_tags().values("pk")) | Q(pk__in=followed)
+        ).order_by("name")
 
     def clean(self):
         cleaned = super().clean()

@@ -106,7 +106,7 @@ def manage(request, token):
         return _invalid_link(request, error)
     status = 200
     if request.method == "POST":
-        form = TopicsForm(request.POST)
+        form = TopicsForm(request.POST, initial=TopicsForm.initial_for(subscriber))
         if form.is_valid():
             services.subscriber_update(subscriber=subscriber, **form.topic_arguments())
             messages.success(request, _("Your choices are saved."))

@@ -175,3 +175,13 @@ def test_subscribe_box_posts_to_the_subscribe_view(client, subscribe, agency):
     assert reverse("subscriptions:subscribe") in html
     response = subscribe()  # the box's fields are the full form's defaults
     assert response.status_code == 302
+
+
+def test_the_subscribe_form_offers_no_tag_that_only_non_public_releases_use(
+    client, agency, make_release
+):
+    make_release(tags=["öppet-ämne"])
+    make_release(tags=["hemligt-ämne"], status="draft")
+    page = client.get("/sv/subscribe/").content.decode()
+    assert "öppet-ämne" in page
+    assert "hemligt-ämne" not in page
