@@ -219,6 +219,10 @@ class ReleaseDetailView(ReleaseAddressMixin, DetailView):
             boilerplate=release.effective_boilerplate(agency),
             translation=translation_,
             translation_url=absolute(translation_.get_absolute_url()) if translation_ else "",
+            # The language switcher leads to the translation, not the same slug elsewhere.
+            alternate_urls=(
+                {translation_.language: translation_.get_absolute_url()} if translation_ else {}
+            ),
             related_releases=self._related(release),
             canonical_url=url,
             og_image=absolute(images[0].file.url) if images else "",

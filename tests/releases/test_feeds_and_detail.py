@@ -368,3 +368,12 @@ def test_preview_has_no_share_report_or_structured_data(client, agency, make_rel
     assert "Utkast att visa" in content and 'class="preview-banner"' in content
     assert "application/ld+json" not in content
     assert 'class="share"' not in content and 'action="/sv/report/"' not in content
+
+
+def test_the_language_switcher_of_a_release_leads_to_its_translation(client, agency, make_release):
+    original = make_release(title="Besök i Borlänge", language="sv")
+    english = make_release(title="Visit to Borlänge", language="en", translation_of=original)
+    page = client.get(original.get_absolute_url()).content.decode()
+    assert f'href="{english.get_absolute_url()}" hreflang="en"' in page
+    back = client.get(english.get_absolute_url()).content.decode()
+    assert f'href="{original.get_absolute_url()}" hreflang="sv"' in back
