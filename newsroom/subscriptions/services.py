@@ -359,13 +359,39 @@ class PermanentFailure(Exception):
 
 
 def classify(error):
-    """True for a permanent (5xx) SMTP failure, False for a temporary one."""
+    """True for a permanent (5xx) refusal of the recipient, False for anything else.
+
+    Only a refused recipient (5xx to RCPT TO) says something about the address; a refused
+    login, sender or connection is the server's or our configuration's fault (see
+    `_stops_batch`), never the subscriber's.
+    """
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _message in error.recipients.values()]
         return bool(codes) and all(code >= 500 for code in codes)
-    if isinstance(error, smtplib.SMTPResponseException):
-        return error.smtp_code >= 500
     return False
+
+
+# Failures of the connection itself (login, HELO, sender): no message can go out.
+_BATCH_STOPPING = (
+    smtplib.SMTPAuthenticationError,
+    smtplib.SMTPHeloError,
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPNotSupportedError,
+)
+
+
+def _stops_batch(error):
+    return isinstance(error, _BATCH_STOPPING)
+
+
+def _release_claims(rows):
+    """Put claimed rows back to pending as if never taken: the attempt did not happen."""
+    if not rows:
+        return
+    model = type(rows[0])
+    model.objects.filter(pk__in=[r.pk for r in rows], status=Status.SENDING).update(
+        status=Status.PENDING, claimed_at=None, attempts=F("attempts") - 1
+    )
 
 
 def _claim(model, ids, limit):
@@ -427,9 +453,12 @@ def _mark_sent(row, message_id):
         Subscriber.objects.filter(pk=row.subscriber_id).update(bounce_count=0)
 
 
-def _mark_failed(row, error, *, permanent):
+def _mark_failed(row, error, *, permanent, bounce=None):
     """Temporary: back to pending with backoff, until the attempt limit. Permanent: failed,
-    and a bounce for the subscriber, who stops receiving mail after the threshold."""
+    and (unless `bounce` is False) a bounce for the subscriber, who stops receiving mail
+    after the threshold."""
+    if bounce is None:
+        bounce = permanent
     now = timezone.now()
     model = type(row)
     if permanent or row.attempts >= settings.SUBSCRIPTIONS_MAX_ATTEMPTS:
@@ -443,7 +472,7 @@ def _mark_failed(row, error, *, permanent):
             error=str(error)[:2000],
             next_attempt_at=now + dt.timedelta(seconds=delay),
         )
-    if permanent:
+    if bounce:
         with transaction.atomic():
             subscriber = Subscriber.objects.select_for_update().get(pk=row.subscriber_id)
             subscriber.bounce_count += 1
@@ -474,7 +503,7 @@ def emails_send_batch(*, model, ids):
     opened = False
     try:
         for rows in _claim_in_turn(model, ids, settings.SUBSCRIPTIONS_CLAIM_CHUNK):
-            for row in rows:
+            for index, row in enumerate(rows):
                 message_id = row.get_message_id()
                 try:
                     if model is Delivery:
@@ -490,14 +519,31 @@ def emails_send_batch(*, model, ids):
                             counts["cancelled"] += 1
                             continue
                     if not opened:
-                        connection.open()
+                        try:
+                            connection.open()
+                        except (smtplib.SMTPException, OSError):
+                            # No connection, or no login: nobody's fault but ours. The rows
+                            # stay pending for a later run; no subscriber gets a bounce.
+                            _release_claims(rows[index:])
+                            raise
                         opened = True
                     connection.send_messages([message])
                 except (smtplib.SMTPException, OSError) as error:
+                    if _stops_batch(error):
+                        logger.error(
+                            "Sending %s %s stopped the batch: %s", model.__name__, row.pk, error
+                        )
+                        _release_claims(rows[index:])
+                        raise
                     permanent = classify(error)
+                    # A 5xx that is not about the recipient (the message refused at DATA):
+                    # this message will not go, but the address is not to blame.
+                    failed = permanent or (
+                        isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+                    )
                     logger.warning("Sending %s %s failed: %s", model.__name__, row.pk, error)
-                    _mark_failed(row, error, permanent=permanent)
-                    counts["failed" if permanent else "retry"] += 1
+                    _mark_failed(row, error, permanent=failed, bounce=permanent)
+                    counts["failed" if failed else "retry"] += 1
                     if not permanent and not isinstance(error, smtplib.SMTPResponseException):
                         # The connection may be gone: start a fresh one for the next row.
                         _close_quietly(connection)
