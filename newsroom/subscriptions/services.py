@@ -485,6 +485,12 @@ def _mark_failed(row, error, *, permanent, bounce=None):
             subscriber.save(update_fields=["bounce_count", "status"])
 
 
+def _release_still_public(root):
+    """Whether some version of the release (the original or a translation) is public."""
+    group = [m.pk for m in emails.release_group(root)]
+    return PressRelease.objects.public().filter(pk__in=group).exists()
+
+
 def emails_send_batch(*, model, ids):
     """Send the pending rows among `ids` over one SMTP connection; return counts.
 
@@ -499,6 +505,7 @@ def emails_send_batch(*, model, ids):
         .update(status=Status.CANCELLED)
     )
     renderer = emails.ReleaseEmailRenderer()
+    public_releases = {}  # root pk -> whether a version of it is still public (once a batch)
     connection = get_connection()
     opened = False
     try:
@@ -507,17 +514,25 @@ def emails_send_batch(*, model, ids):
                 message_id = row.get_message_id()
                 try:
                     if model is Delivery:
-                        message = renderer.release_message(
-                            root=row.release, subscriber=row.subscriber, message_id=message_id
+                        if row.release_id not in public_releases:
+                            public_releases[row.release_id] = _release_still_public(row.release)
+                        message = (
+                            renderer.release_message(
+                                root=row.release, subscriber=row.subscriber, message_id=message_id
+                            )
+                            if public_releases[row.release_id]
+                            else None
                         )
                     else:
                         message = renderer.digest_message(
                             digest=row, subscriber=row.subscriber, message_id=message_id
                         )
-                        if message is None:  # everything in it was withdrawn meanwhile
-                            model.objects.filter(pk=row.pk).update(status=Status.CANCELLED)
-                            counts["cancelled"] += 1
-                            continue
+                    if message is None:  # withdrawn meanwhile (all of the digest's releases)
+                        model.objects.filter(pk=row.pk, status=Status.SENDING).update(
+                            status=Status.CANCELLED
+                        )
+                        counts["cancelled"] += 1
+                        continue
                     if not opened:
                         try:
                             connection.open()
