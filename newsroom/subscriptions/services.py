@@ -168,10 +168,12 @@ def subscriber_update(
 
 
 def _cancel_pending(subscriber_id):
+    """Cancel what is queued for a subscriber, claimed rows (sending) included: the batch
+    checks the subscriber again just before sending, and never marks a cancelled row sent."""
     for model in (Delivery, Digest):
-        model.objects.filter(subscriber_id=subscriber_id, status=Status.PENDING).update(
-            status=Status.CANCELLED
-        )
+        model.objects.filter(
+            subscriber_id=subscriber_id, status__in=[Status.PENDING, Status.SENDING]
+        ).update(status=Status.CANCELLED)
 
 
 @transaction.atomic
@@ -485,6 +487,14 @@ def _mark_failed(row, error, *, permanent, bounce=None):
             subscriber.save(update_fields=["bounce_count", "status"])
 
 
+def _cancel_claimed(row):
+    type(row).objects.filter(pk=row.pk, status=Status.SENDING).update(status=Status.CANCELLED)
+
+
+def _still_active(subscriber_id):
+    return Subscriber.objects.filter(pk=subscriber_id, status=Subscriber.Status.ACTIVE).exists()
+
+
 def _release_still_public(root):
     """Whether some version of the release (the original or a translation) is public."""
     group = [m.pk for m in emails.release_group(root)]
@@ -528,9 +538,7 @@ def emails_send_batch(*, model, ids):
                             digest=row, subscriber=row.subscriber, message_id=message_id
                         )
                     if message is None:  # withdrawn meanwhile (all of the digest's releases)
-                        model.objects.filter(pk=row.pk, status=Status.SENDING).update(
-                            status=Status.CANCELLED
-                        )
+                        _cancel_claimed(row)
                         counts["cancelled"] += 1
                         continue
                     if not opened:
@@ -542,6 +550,11 @@ def emails_send_batch(*, model, ids):
                             _release_claims(rows[index:])
                             raise
                         opened = True
+                    # Unsubscribed, erased or bounced since the claim: not another email.
+                    if not _still_active(row.subscriber_id):
+                        _cancel_claimed(row)
+                        counts["cancelled"] += 1
+                        continue
                     connection.send_messages([message])
                 except (smtplib.SMTPException, OSError) as error:
                     if _stops_batch(error):
