@@ -577,6 +577,12 @@ def emails_send_batch(*, model, ids):
                         _close_quietly(connection)
                         opened = False
                     continue
+                except ValueError as error:  # BadHeaderError too: a newline in a title
+                    # This message can never be built; the address is not to blame.
+                    logger.warning("Building %s %s failed: %s", model.__name__, row.pk, error)
+                    _mark_failed(row, error, permanent=True, bounce=False)
+                    counts["failed"] += 1
+                    continue
                 _mark_sent(row, message_id)
                 counts["sent"] += 1
     finally:
