@@ -197,6 +197,7 @@ def subscriber_erase(*, subscriber):
     """
     subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
     _cancel_pending(subscriber.pk)
+    _scrub_admin_log(subscriber)
     if subscriber.status == Subscriber.Status.ERASED:
         return subscriber
     subscriber.email = None
@@ -210,6 +211,17 @@ def subscriber_erase(*, subscriber):
     subscriber.deliveries.exclude(error="").update(error="")
     subscriber.digests.exclude(error="").update(error="")
     return subscriber
+
+
+def _scrub_admin_log(subscriber):
+    """The admin's history names the subscriber by address (object_repr, change_message)."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Subscriber),
+        object_id=str(subscriber.pk),
+    ).update(object_repr="", change_message="")
 
 
 def subscribers_erase_expired(*, now=None):
