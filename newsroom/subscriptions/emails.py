@@ -67,6 +67,7 @@ def version_for(root, language, *, public_only=True):
     """The version of a release for a reader of `language`, and whether it is in another.
 
     The version in their language where one exists (and is public), else the original.
+    (None, False) when public_only and no version is public (the release was withdrawn).
     """
     members = release_group(root)
     if public_only:
@@ -75,7 +76,9 @@ def version_for(root, language, *, public_only=True):
             .filter(pk__in=[m.pk for m in members])
             .values_list("pk", flat=True)
         )
-        members = [m for m in members if m.pk in public_ids] or members
+        members = [m for m in members if m.pk in public_ids]
+        if not members:
+            return None, False
     for member in members:
         if member.language == language:
             return member, False
@@ -148,6 +151,9 @@ class ReleaseEmailRenderer:
         key = ("release", root.pk, language)
         if key not in self._cache:
             version, other_language = version_for(root, language, public_only=self.public_only)
+            if version is None:
+                self._cache[key] = None
+                return None
             text, html = render_pair(
                 "release",
                 {
@@ -161,7 +167,11 @@ class ReleaseEmailRenderer:
         return self._cache[key]
 
     def release_message(self, *, root, subscriber, message_id):
-        subject, text, html = self.release_parts(root, subscriber.language)
+        """The message, or None when no version of the release is public any more."""
+        parts = self.release_parts(root, subscriber.language)
+        if parts is None:
+            return None
+        subject, text, html = parts
         return build_message(
             subscriber=subscriber,
             subject=subject,
@@ -180,6 +190,8 @@ class ReleaseEmailRenderer:
         items = []
         for root in roots:
             version, other_language = version_for(root, subscriber.language)
+            if version is None:
+                continue
             items.append(
                 {
                     "release": version,
@@ -187,6 +199,8 @@ class ReleaseEmailRenderer:
                     "other_language": other_language,
                 }
             )
+        if not items:
+            return None
         text, html = render_pair("digest", {"items": items, "digest": digest}, subscriber.language)
         with translation.override(subscriber.language):
             subject = _("%(agency)s: %(count)s new from the newsroom") % {

@@ -141,3 +141,10 @@ class SubscribeForm(TopicsForm):
         error_messages={"required": _("Tick the box to agree, or we cannot send you email.")},
     )
     field_order = ["email", "language", "frequency", "topics"]
+
+    def clean_email(self):
+        # Stored lower case: validate what will be stored (lower() can lengthen an address,
+        # or make it invalid: "İ" becomes "i" and a combining dot).
+        email = (self.cleaned_data.get("email") or "").strip().lower()
+        self.fields["email"].run_validators(email)
+        return email

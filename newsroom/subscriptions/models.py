@@ -139,8 +139,26 @@ class Subscriber(models.Model):
     def __str__(self):
         return self.email or _("(erased subscriber #%(pk)s)") % {"pk": self.pk}
 
+    def save(self, *args, **kwargs):
+        self._normalise_email()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("admin:subscriptions_subscriber_change", args=[self.pk])
+
+    def _normalise_email(self):
+        # The one normal form (as services.normalise_email), whatever path saves the row:
+        # the admin, a shell or a service; lookups are by the normal form.
+        if self.email is not None:
+            self.email = self.email.strip().lower()
+
+    def clean_fields(self, exclude=None):
+        self._normalise_email()  # validate what will be stored
+        super().clean_fields(exclude=exclude)
+
+    def clean(self):
+        self._normalise_email()
+        super().clean()
 
     @property
     def kinds(self):

@@ -168,10 +168,12 @@ def subscriber_update(
 
 
 def _cancel_pending(subscriber_id):
+    """Cancel what is queued for a subscriber, claimed rows (sending) included: the batch
+    checks the subscriber again just before sending, and never marks a cancelled row sent."""
     for model in (Delivery, Digest):
-        model.objects.filter(subscriber_id=subscriber_id, status=Status.PENDING).update(
-            status=Status.CANCELLED
-        )
+        model.objects.filter(
+            subscriber_id=subscriber_id, status__in=[Status.PENDING, Status.SENDING]
+        ).update(status=Status.CANCELLED)
 
 
 @transaction.atomic
@@ -195,6 +197,7 @@ def subscriber_erase(*, subscriber):
     """
     subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
     _cancel_pending(subscriber.pk)
+    _scrub_admin_log(subscriber)
     if subscriber.status == Subscriber.Status.ERASED:
         return subscriber
     subscriber.email = None
@@ -208,6 +211,17 @@ def subscriber_erase(*, subscriber):
     subscriber.deliveries.exclude(error="").update(error="")
     subscriber.digests.exclude(error="").update(error="")
     return subscriber
+
+
+def _scrub_admin_log(subscriber):
+    """The admin's history names the subscriber by address (object_repr, change_message)."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Subscriber),
+        object_id=str(subscriber.pk),
+    ).update(object_repr="", change_message="")
 
 
 def subscribers_erase_expired(*, now=None):
@@ -359,13 +373,39 @@ class PermanentFailure(Exception):
 
 
 def classify(error):
-    """True for a permanent (5xx) SMTP failure, False for a temporary one."""
+    """True for a permanent (5xx) refusal of the recipient, False for anything else.
+
+    Only a refused recipient (5xx to RCPT TO) says something about the address; a refused
+    login, sender or connection is the server's or our configuration's fault (see
+    `_stops_batch`), never the subscriber's.
+    """
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _message in error.recipients.values()]
         return bool(codes) and all(code >= 500 for code in codes)
-    if isinstance(error, smtplib.SMTPResponseException):
-        return error.smtp_code >= 500
     return False
+
+
+# Failures of the connection itself (login, HELO, sender): no message can go out.
+_BATCH_STOPPING = (
+    smtplib.SMTPAuthenticationError,
+    smtplib.SMTPHeloError,
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPNotSupportedError,
+)
+
+
+def _stops_batch(error):
+    return isinstance(error, _BATCH_STOPPING)
+
+
+def _release_claims(rows):
+    """Put claimed rows back to pending as if never taken: the attempt did not happen."""
+    if not rows:
+        return
+    model = type(rows[0])
+    model.objects.filter(pk__in=[r.pk for r in rows], status=Status.SENDING).update(
+        status=Status.PENDING, claimed_at=None, attempts=F("attempts") - 1
+    )
 
 
 def _claim(model, ids, limit):
@@ -427,9 +467,12 @@ def _mark_sent(row, message_id):
         Subscriber.objects.filter(pk=row.subscriber_id).update(bounce_count=0)
 
 
-def _mark_failed(row, error, *, permanent):
+def _mark_failed(row, error, *, permanent, bounce=None):
     """Temporary: back to pending with backoff, until the attempt limit. Permanent: failed,
-    and a bounce for the subscriber, who stops receiving mail after the threshold."""
+    and (unless `bounce` is False) a bounce for the subscriber, who stops receiving mail
+    after the threshold."""
+    if bounce is None:
+        bounce = permanent
     now = timezone.now()
     model = type(row)
     if permanent or row.attempts >= settings.SUBSCRIPTIONS_MAX_ATTEMPTS:
@@ -443,7 +486,7 @@ def _mark_failed(row, error, *, permanent):
             error=str(error)[:2000],
             next_attempt_at=now + dt.timedelta(seconds=delay),
         )
-    if permanent:
+    if bounce:
         with transaction.atomic():
             subscriber = Subscriber.objects.select_for_update().get(pk=row.subscriber_id)
             subscriber.bounce_count += 1
@@ -454,6 +497,20 @@ def _mark_failed(row, error, *, permanent):
                 subscriber.status = Subscriber.Status.BOUNCED
                 _cancel_pending(subscriber.pk)
             subscriber.save(update_fields=["bounce_count", "status"])
+
+
+def _cancel_claimed(row):
+    type(row).objects.filter(pk=row.pk, status=Status.SENDING).update(status=Status.CANCELLED)
+
+
+def _still_active(subscriber_id):
+    return Subscriber.objects.filter(pk=subscriber_id, status=Subscriber.Status.ACTIVE).exists()
+
+
+def _release_still_public(root):
+    """Whether some version of the release (the original or a translation) is public."""
+    group = [m.pk for m in emails.release_group(root)]
+    return PressRelease.objects.public().filter(pk__in=group).exists()
 
 
 def emails_send_batch(*, model, ids):
@@ -470,38 +527,73 @@ def emails_send_batch(*, model, ids):
         .update(status=Status.CANCELLED)
     )
     renderer = emails.ReleaseEmailRenderer()
+    public_releases = {}  # root pk -> whether a version of it is still public (once a batch)
     connection = get_connection()
     opened = False
     try:
         for rows in _claim_in_turn(model, ids, settings.SUBSCRIPTIONS_CLAIM_CHUNK):
-            for row in rows:
+            for index, row in enumerate(rows):
                 message_id = row.get_message_id()
                 try:
                     if model is Delivery:
-                        message = renderer.release_message(
-                            root=row.release, subscriber=row.subscriber, message_id=message_id
+                        if row.release_id not in public_releases:
+                            public_releases[row.release_id] = _release_still_public(row.release)
+                        message = (
+                            renderer.release_message(
+                                root=row.release, subscriber=row.subscriber, message_id=message_id
+                            )
+                            if public_releases[row.release_id]
+                            else None
                         )
                     else:
                         message = renderer.digest_message(
                             digest=row, subscriber=row.subscriber, message_id=message_id
                         )
-                        if message is None:  # everything in it was withdrawn meanwhile
-                            model.objects.filter(pk=row.pk).update(status=Status.CANCELLED)
-                            counts["cancelled"] += 1
-                            continue
+                    if message is None:  # withdrawn meanwhile (all of the digest's releases)
+                        _cancel_claimed(row)
+                        counts["cancelled"] += 1
+                        continue
                     if not opened:
-                        connection.open()
+                        try:
+                            connection.open()
+                        except (smtplib.SMTPException, OSError):
+                            # No connection, or no login: nobody's fault but ours. The rows
+                            # stay pending for a later run; no subscriber gets a bounce.
+                            _release_claims(rows[index:])
+                            raise
                         opened = True
+                    # Unsubscribed, erased or bounced since the claim: not another email.
+                    if not _still_active(row.subscriber_id):
+                        _cancel_claimed(row)
+                        counts["cancelled"] += 1
+                        continue
                     connection.send_messages([message])
                 except (smtplib.SMTPException, OSError) as error:
+                    if _stops_batch(error):
+                        logger.error(
+                            "Sending %s %s stopped the batch: %s", model.__name__, row.pk, error
+                        )
+                        _release_claims(rows[index:])
+                        raise
                     permanent = classify(error)
+                    # A 5xx that is not about the recipient (the message refused at DATA):
+                    # this message will not go, but the address is not to blame.
+                    failed = permanent or (
+                        isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+                    )
                     logger.warning("Sending %s %s failed: %s", model.__name__, row.pk, error)
-                    _mark_failed(row, error, permanent=permanent)
-                    counts["failed" if permanent else "retry"] += 1
+                    _mark_failed(row, error, permanent=failed, bounce=permanent)
+                    counts["failed" if failed else "retry"] += 1
                     if not permanent and not isinstance(error, smtplib.SMTPResponseException):
                         # The connection may be gone: start a fresh one for the next row.
                         _close_quietly(connection)
                         opened = False
+                    continue
+                except ValueError as error:  # BadHeaderError too: a newline in a title
+                    # This message can never be built; the address is not to blame.
+                    logger.warning("Building %s %s failed: %s", model.__name__, row.pk, error)
+                    _mark_failed(row, error, permanent=True, bounce=False)
+                    counts["failed"] += 1
                     continue
                 _mark_sent(row, message_id)
                 counts["sent"] += 1

@@ -8,6 +8,7 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -62,12 +63,17 @@ def subscribe(request):
         if _rate_limited(request, request.POST.get("email")):
             return _too_many(request)
         if form.is_valid():
-            services.subscriber_request(
-                email=form.cleaned_data["email"],
-                consent_text=str(CONSENT_TEXT),
-                **form.topic_arguments(),
-            )
-            return redirect("subscriptions:sent")
+            try:
+                services.subscriber_request(
+                    email=form.cleaned_data["email"],
+                    consent_text=str(CONSENT_TEXT),
+                    **form.topic_arguments(),
+                )
+            except ValidationError:
+                # What the form let through but the model refuses: the form again, not a 500.
+                form.add_error("email", form.fields["email"].error_messages["invalid"])
+            else:
+                return redirect("subscriptions:sent")
         status = 400
     else:
         form = SubscribeForm(
