@@ -11,6 +11,7 @@ from email.utils import formataddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import get_urlconf, reverse
 from django.utils import translation
@@ -63,6 +64,14 @@ def release_group(release):
     return [root, *root.translations.exclude(pk=root.pk)]
 
 
+def has_a_public_version(ref="pk"):
+    """A filter: some version of the original release at `ref` is public, the original itself
+    or a translation (a translation may be published before its original)."""
+    return Exists(
+        PressRelease.objects.public().filter(Q(pk=OuterRef(ref)) | Q(translation_of=OuterRef(ref)))
+    )
+
+
 def version_for(root, language, *, public_only=True):
     """The version of a release for a reader of `language`, and whether it is in another.
 
@@ -83,6 +92,11 @@ def version_for(root, language, *, public_only=True):
         if member.language == language:
             return member, False
     return members[0], True
+
+
+def _published_order(release):
+    date = release.public_date
+    return (date is None, date, release.pk)
 
 
 def sender():
@@ -182,11 +196,7 @@ class ReleaseEmailRenderer:
         )
 
     def digest_message(self, *, digest, subscriber, message_id):
-        roots = (
-            PressRelease.objects.public().filter(pk__in=digest.release_ids).order_by("published_at")
-        )
-        if not roots:
-            return None
+        roots = PressRelease.objects.filter(has_a_public_version(), pk__in=digest.release_ids)
         items = []
         for root in roots:
             version, other_language = version_for(root, subscriber.language)
@@ -201,6 +211,8 @@ class ReleaseEmailRenderer:
             )
         if not items:
             return None
+        # In the order the versions the reader gets were published (an original may be a draft).
+        items.sort(key=lambda item: _published_order(item["release"]))
         text, html = render_pair("digest", {"items": items, "digest": digest}, subscriber.language)
         with translation.override(subscriber.language):
             subject = _("%(agency)s: %(count)s new from the newsroom") % {

@@ -704,8 +704,8 @@ def digests_plan(*, frequency, now=None):
     announcements = Announcement.objects.filter(
         announced_at__gte=earliest,
         announced_at__lt=boundary,
-        release__in=PressRelease.objects.public(),
-    ).select_related("release")
+    ).filter(emails.has_a_public_version("release"))
+    announcements = announcements.select_related("release")
     wanted = {s.pk: [] for s in subscribers}
     for announcement in announcements:
         group = emails.release_group(announcement.release)
