@@ -343,12 +343,24 @@ def release_announce(*, release_id):
 
 
 def enqueue_batches(queryset, *, run_after=None):
-    """Split pending rows into batches of SUBSCRIPTIONS_BATCH_SIZE and enqueue a task each."""
+    """Split pending rows into batches of SUBSCRIPTIONS_BATCH_SIZE and enqueue a task each.
+
+    The rows are stamped with when their task is due (`queued_at`), so that the recovery
+    leaves them alone while that task may still come.
+    """
     model = queryset.model
     task = tasks().send_delivery_batch if model is Delivery else tasks().send_digest_batch
     ids = list(queryset.order_by("pk").values_list("pk", flat=True))
     size = settings.SUBSCRIPTIONS_BATCH_SIZE
     batches = [ids[i : i + size] for i in range(0, len(ids), size)]
+    now = timezone.now()
+    deferred = run_after is not None and run_after > now
+    if ids and (not deferred or task.get_backend().supports_defer):
+        # (A task the backend cannot defer is not enqueued: nothing to wait for.)
+        for start in range(0, len(ids), 1000):
+            model.objects.filter(pk__in=ids[start : start + 1000]).update(
+                queued_at=run_after if deferred else now
+            )
     for batch in batches:
         enqueue_on_commit(task, batch, run_after=run_after)
     return len(batches)
@@ -620,9 +632,12 @@ def emails_recover(*, now=None):
     """Take up what a dead worker left behind; safe to run any time, as often as liked.
 
     Claims older than the timeout go back to pending (only a row caught between the SMTP
-    server's acceptance and its mark can then go out twice, with the same Message-ID);
-    pending rows that have waited longer than that get a new batch task; scheduled releases
-    whose time has come but were never announced are announced.
+    server's acceptance and its mark can then go out twice, with the same Message-ID) and
+    get a new batch task; so do pending rows whose last task was due longer than the timeout
+    ago (lost, or taken by a worker that died) or that were never enqueued. Rows whose task
+    may still be waiting in the queue are left alone: a backlog gets at most one extra task
+    per timeout, not one per run. Scheduled releases whose time has come but were never
+    announced are announced.
     """
     now = now or timezone.now()
     timeout = now - dt.timedelta(seconds=settings.SUBSCRIPTIONS_CLAIM_TIMEOUT_SECONDS)
@@ -633,9 +648,11 @@ def emails_recover(*, now=None):
         stale.filter(attempts__gte=settings.SUBSCRIPTIONS_MAX_ATTEMPTS).update(
             status=Status.FAILED, error="The worker stopped while sending it, every attempt."
         )
-        stale = stale.update(status=Status.PENDING, claimed_at=None)
-        waiting = model.objects.filter(status=Status.PENDING, created_at__lt=timeout).filter(
-            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+        stale = stale.update(status=Status.PENDING, claimed_at=None, queued_at=None)
+        waiting = (
+            model.objects.filter(status=Status.PENDING, created_at__lt=timeout)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=timeout))
         )
         result[model._meta.model_name] = {
             "reclaimed": stale,
