@@ -366,15 +366,20 @@ def enqueue_batches(queryset, *, run_after=None):
     return len(batches)
 
 
-def deliveries_retry_failed(*, release):
-    """Put a release's failed deliveries back in the queue (from the admin)."""
-    root = release.translation_of or release
-    failed = Delivery.objects.filter(
-        release=root, status=Status.FAILED, subscriber__status=Subscriber.Status.ACTIVE
+def emails_retry_failed(*, queryset):
+    """Put the failed rows of `queryset` (deliveries or digests) back in the queue, those of
+    subscribers still active; return how many (from the admin)."""
+    model = queryset.model
+    ids = list(
+        queryset.filter(
+            status=Status.FAILED, subscriber__status=Subscriber.Status.ACTIVE
+        ).values_list("pk", flat=True)
     )
-    count = failed.update(status=Status.PENDING, attempts=0, next_attempt_at=None)
-    enqueue_batches(Delivery.objects.filter(release=root, status=Status.PENDING))
-    return count
+    model.objects.filter(pk__in=ids, status=Status.FAILED).update(
+        status=Status.PENDING, attempts=0, next_attempt_at=None
+    )
+    enqueue_batches(model.objects.filter(pk__in=ids, status=Status.PENDING))
+    return len(ids)
 
 
 # -- sending -----------------------------------------------------------------------------------
