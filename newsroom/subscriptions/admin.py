@@ -61,8 +61,8 @@ class SubscriberAdmin(admin.ModelAdmin):
     autocomplete_fields = ["municipalities", "counties"]
     filter_horizontal = ["tags"]
     inlines = [SubscriberKindInline]
-    readonly_fields = [
-        "status",
+    # What happened to the subscriber and what they agreed to: shown, never edited.
+    HISTORY_FIELDS = [
         "consent_text",
         "consent_version",
         "consented_at",
@@ -74,26 +74,11 @@ class SubscriberAdmin(admin.ModelAdmin):
         "erased_at",
         "bounce_count",
     ]
+    readonly_fields = ["status", *HISTORY_FIELDS]
     fieldsets = [
         (None, {"fields": ["email", "status", "language", "frequency"]}),
         (_("Topics"), {"fields": ["all_topics", "tags", "counties", "municipalities"]}),
-        (
-            _("Consent and history"),
-            {
-                "fields": [
-                    "consent_text",
-                    "consent_version",
-                    "consented_at",
-                    "created_at",
-                    "requested_at",
-                    "confirmed_at",
-                    "digest_since",
-                    "unsubscribed_at",
-                    "erased_at",
-                    "bounce_count",
-                ]
-            },
-        ),
+        (_("Consent and history"), {"fields": HISTORY_FIELDS}),
     ]
     actions = ["erase", "unsubscribe"]
     change_list_template = "admin/subscriptions/subscriber/change_list.html"

@@ -64,6 +64,24 @@ def _set_topics(subscriber, *, all_topics, tags, municipalities, counties, kinds
     )
 
 
+def _apply_preferences(
+    subscriber, *, language, frequency, all_topics, tags, municipalities, counties, kinds
+):
+    """Set, validate and save a subscriber's preferences (the public form, the manage page)."""
+    subscriber.language = language
+    subscriber.frequency = frequency
+    subscriber.full_clean(exclude=["key"])
+    subscriber.save()
+    _set_topics(
+        subscriber,
+        all_topics=all_topics,
+        tags=tags,
+        municipalities=municipalities,
+        counties=counties,
+        kinds=kinds,
+    )
+
+
 @transaction.atomic
 def subscriber_request(
     *,
@@ -100,16 +118,14 @@ def subscriber_request(
         enqueue_on_commit(tasks().send_subscriber_email, subscriber.pk, "manage")
         return "manage"
     subscriber.status = Subscriber.Status.PENDING
-    subscriber.language = language
-    subscriber.frequency = frequency
     subscriber.consent_text = consent_text
     subscriber.consent_version = settings.SUBSCRIPTIONS_CONSENT_VERSION
     subscriber.consented_at = now
     subscriber.requested_at = now
-    subscriber.full_clean(exclude=["key"])
-    subscriber.save()
-    _set_topics(
+    _apply_preferences(
         subscriber,
+        language=language,
+        frequency=frequency,
         all_topics=all_topics,
         tags=tags,
         municipalities=municipalities,
@@ -152,12 +168,10 @@ def subscriber_update(
     subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
     if frequency != subscriber.frequency and frequency in Subscriber.DIGEST_FREQUENCIES:
         subscriber.digest_since = timezone.now()
-    subscriber.language = language
-    subscriber.frequency = frequency
-    subscriber.full_clean(exclude=["key"])
-    subscriber.save()
-    _set_topics(
+    _apply_preferences(
         subscriber,
+        language=language,
+        frequency=frequency,
         all_topics=all_topics,
         tags=tags,
         municipalities=municipalities,
@@ -383,10 +397,6 @@ def emails_retry_failed(*, queryset):
 
 
 # -- sending -----------------------------------------------------------------------------------
-
-
-class PermanentFailure(Exception):
-    pass
 
 
 def classify(error):
@@ -773,18 +783,10 @@ def subscriber_send_email(*, subscriber_id, kind):
 def release_send_test(*, release, email):
     """The exact email a subscriber would get, to an editor only (for a draft, too)."""
     subscriber = Subscriber(email=email, language=release.language)
-    text, html = emails.render_pair(
-        "release",
-        {
-            "release": release,
-            "release_url": emails.absolute(release.get_absolute_url()),
-            "other_language": False,
-        },
-        release.language,
-    )
-    message = emails.build_message(
-        subscriber=subscriber, subject=release.title, text=text, html=html, message_id=""
-    )
+    # Not only public versions: the editor tests a draft. In its own language, the version
+    # chosen is the release itself.
+    renderer = emails.ReleaseEmailRenderer(public_only=False)
+    message = renderer.release_message(root=release, subscriber=subscriber, message_id="")
     return message.send()
 
 
