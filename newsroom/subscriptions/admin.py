@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
@@ -13,7 +14,7 @@ from newsroom.releases.admin import PressReleaseAdmin
 from newsroom.releases.models import PressRelease
 
 from . import services
-from .models import Announcement, Delivery, Digest, OutgoingEmail, Subscriber, SubscriberKind
+from .models import Announcement, Delivery, Digest, Subscriber, SubscriberKind
 
 
 class SubscriberKindInline(admin.TabularInline):
@@ -60,8 +61,8 @@ class SubscriberAdmin(admin.ModelAdmin):
     autocomplete_fields = ["municipalities", "counties"]
     filter_horizontal = ["tags"]
     inlines = [SubscriberKindInline]
-    readonly_fields = [
-        "status",
+    # What happened to the subscriber and what they agreed to: shown, never edited.
+    HISTORY_FIELDS = [
         "consent_text",
         "consent_version",
         "consented_at",
@@ -73,26 +74,11 @@ class SubscriberAdmin(admin.ModelAdmin):
         "erased_at",
         "bounce_count",
     ]
+    readonly_fields = ["status", *HISTORY_FIELDS]
     fieldsets = [
         (None, {"fields": ["email", "status", "language", "frequency"]}),
         (_("Topics"), {"fields": ["all_topics", "tags", "counties", "municipalities"]}),
-        (
-            _("Consent and history"),
-            {
-                "fields": [
-                    "consent_text",
-                    "consent_version",
-                    "consented_at",
-                    "created_at",
-                    "requested_at",
-                    "confirmed_at",
-                    "digest_since",
-                    "unsubscribed_at",
-                    "erased_at",
-                    "bounce_count",
-                ]
-            },
-        ),
+        (_("Consent and history"), {"fields": HISTORY_FIELDS}),
     ]
     actions = ["erase", "unsubscribe"]
     change_list_template = "admin/subscriptions/subscriber/change_list.html"
@@ -198,15 +184,16 @@ class ReadOnlyEmailAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Retry the selected failed emails"), permissions=["view"])
+    def has_retry_permission(self, request):
+        # The rows cannot be edited here (has_change_permission), but re-queueing them is a
+        # change: it takes the model's change permission, never just the view one.
+        codename = get_permission_codename("change", self.opts)
+        return request.user.has_perm(f"{self.opts.app_label}.{codename}")
+
+    @admin.action(description=_("Retry the selected failed emails"), permissions=["retry"])
     def retry(self, request, queryset):
-        failed = queryset.filter(
-            status=OutgoingEmail.Status.FAILED, subscriber__status=Subscriber.Status.ACTIVE
-        )
-        ids = list(failed.values_list("pk", flat=True))
-        failed.update(status=OutgoingEmail.Status.PENDING, attempts=0, next_attempt_at=None)
-        services.enqueue_batches(self.model.objects.filter(pk__in=ids))
-        self.message_user(request, _("%(count)d queued again.") % {"count": len(ids)})
+        count = services.emails_retry_failed(queryset=queryset)
+        self.message_user(request, _("%(count)d queued again.") % {"count": count})
 
 
 @admin.register(Delivery)
@@ -308,7 +295,7 @@ class SubscriptionsPressReleaseAdmin(PressReleaseAdmin):
         if request.method == "POST" and "retry" in request.POST:
             if not self.has_change_permission(request, release):
                 raise PermissionDenied
-            count = services.deliveries_retry_failed(release=root)
+            count = services.emails_retry_failed(queryset=Delivery.objects.filter(release=root))
             self.message_user(
                 request, _("%(count)d failed deliveries queued again.") % {"count": count}
             )

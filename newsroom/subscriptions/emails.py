@@ -11,6 +11,7 @@ from email.utils import formataddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import get_urlconf, reverse
 from django.utils import translation
@@ -63,6 +64,14 @@ def release_group(release):
     return [root, *root.translations.exclude(pk=root.pk)]
 
 
+def has_a_public_version(ref="pk"):
+    """A filter: some version of the original release at `ref` is public, the original itself
+    or a translation (a translation may be published before its original)."""
+    return Exists(
+        PressRelease.objects.public().filter(Q(pk=OuterRef(ref)) | Q(translation_of=OuterRef(ref)))
+    )
+
+
 def version_for(root, language, *, public_only=True):
     """The version of a release for a reader of `language`, and whether it is in another.
 
@@ -85,8 +94,13 @@ def version_for(root, language, *, public_only=True):
     return members[0], True
 
 
-def sender():
-    agency = Agency.current()
+def _published_order(release):
+    date = release.public_date
+    return (date is None, date, release.pk)
+
+
+def sender(agency=None):
+    agency = agency or Agency.current()
     return formataddr((str(agency.name), settings.DEFAULT_FROM_EMAIL))
 
 
@@ -123,11 +137,11 @@ def build_message(*, subscriber, subject, text, html, message_id, from_email=Non
     return message
 
 
-def render_pair(template, context, language):
+def render_pair(template, context, language, *, agency=None):
     """The .txt and .html of an email template in `language`."""
     with translation.override(language):
         context = {
-            "agency": Agency.current(),
+            "agency": agency or Agency.current(),
             "site_url": settings.SITE_URL,
             "manage_url": MANAGE_PLACEHOLDER,
             "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
@@ -140,17 +154,33 @@ def render_pair(template, context, language):
 
 
 class ReleaseEmailRenderer:
-    """Renders release and digest emails, each (content, language) once per renderer."""
+    """Renders release and digest emails for one batch.
+
+    One cache, keyed by (release, language), serves both: which version a reader of that
+    language gets, and the release email rendered from it. The agency (sender, subject,
+    footer) is looked up once. So a batch's queries grow with its distinct releases, not
+    with its subscribers.
+    """
 
     def __init__(self, *, public_only=True):
         self.public_only = public_only
         self._cache = {}
-        self.from_email = sender()
+        self._roots = {}
+        self.agency = Agency.current()
+        self.from_email = sender(self.agency)
+
+    def version(self, root, language):
+        """`version_for(root, language)`, once per (release, language)."""
+        key = ("version", root.pk, language)
+        if key not in self._cache:
+            self._cache[key] = version_for(root, language, public_only=self.public_only)
+        return self._cache[key]
 
     def release_parts(self, root, language):
+        """(subject, text, html) of a release's email, or None when no version is public."""
         key = ("release", root.pk, language)
         if key not in self._cache:
-            version, other_language = version_for(root, language, public_only=self.public_only)
+            version, other_language = self.version(root, language)
             if version is None:
                 self._cache[key] = None
                 return None
@@ -162,6 +192,7 @@ class ReleaseEmailRenderer:
                     "other_language": other_language,
                 },
                 language,
+                agency=self.agency,
             )
             self._cache[key] = (version.title, text, html)
         return self._cache[key]
@@ -181,15 +212,24 @@ class ReleaseEmailRenderer:
             from_email=self.from_email,
         )
 
+    def _digest_roots(self, release_ids):
+        missing = [pk for pk in release_ids if pk not in self._roots]
+        if missing:
+            self._roots.update(
+                (root.pk, root)
+                for root in PressRelease.objects.filter(pk__in=missing).select_related(
+                    "translation_of"
+                )
+            )
+            self._roots.update((pk, None) for pk in missing if pk not in self._roots)
+        return [self._roots[pk] for pk in dict.fromkeys(release_ids) if self._roots[pk]]
+
     def digest_message(self, *, digest, subscriber, message_id):
-        roots = (
-            PressRelease.objects.public().filter(pk__in=digest.release_ids).order_by("published_at")
-        )
-        if not roots:
-            return None
+        """The message, or None when none of the digest's releases has a public version."""
+        language = subscriber.language
         items = []
-        for root in roots:
-            version, other_language = version_for(root, subscriber.language)
+        for root in self._digest_roots(digest.release_ids):
+            version, other_language = self.version(root, language)
             if version is None:
                 continue
             items.append(
@@ -201,14 +241,23 @@ class ReleaseEmailRenderer:
             )
         if not items:
             return None
-        text, html = render_pair("digest", {"items": items, "digest": digest}, subscriber.language)
-        with translation.override(subscriber.language):
+        # In the order the versions the reader gets were published (an original may be a draft).
+        items.sort(key=lambda item: _published_order(item["release"]))
+        text, html = render_pair(
+            "digest", {"items": items, "digest": digest}, language, agency=self.agency
+        )
+        with translation.override(language):
             subject = _("%(agency)s: %(count)s new from the newsroom") % {
-                "agency": Agency.current().name,
+                "agency": self.agency.name,
                 "count": len(items),
             }
         return build_message(
-            subscriber=subscriber, subject=subject, text=text, html=html, message_id=message_id
+            subscriber=subscriber,
+            subject=subject,
+            text=text,
+            html=html,
+            message_id=message_id,
+            from_email=self.from_email,
         )
 
 

@@ -226,6 +226,9 @@ class OutgoingEmail(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    # When the batch task last enqueued for it is due to run: the recovery enqueues another
+    # only when that was longer than the claim timeout ago.
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=200, blank=True)
     error = models.TextField(_("last error"), blank=True)

@@ -64,6 +64,24 @@ def _set_topics(subscriber, *, all_topics, tags, municipalities, counties, kinds
     )
 
 
+def _apply_preferences(
+    subscriber, *, language, frequency, all_topics, tags, municipalities, counties, kinds
+):
+    """Set, validate and save a subscriber's preferences (the public form, the manage page)."""
+    subscriber.language = language
+    subscriber.frequency = frequency
+    subscriber.full_clean(exclude=["key"])
+    subscriber.save()
+    _set_topics(
+        subscriber,
+        all_topics=all_topics,
+        tags=tags,
+        municipalities=municipalities,
+        counties=counties,
+        kinds=kinds,
+    )
+
+
 @transaction.atomic
 def subscriber_request(
     *,
@@ -100,16 +118,14 @@ def subscriber_request(
         enqueue_on_commit(tasks().send_subscriber_email, subscriber.pk, "manage")
         return "manage"
     subscriber.status = Subscriber.Status.PENDING
-    subscriber.language = language
-    subscriber.frequency = frequency
     subscriber.consent_text = consent_text
     subscriber.consent_version = settings.SUBSCRIPTIONS_CONSENT_VERSION
     subscriber.consented_at = now
     subscriber.requested_at = now
-    subscriber.full_clean(exclude=["key"])
-    subscriber.save()
-    _set_topics(
+    _apply_preferences(
         subscriber,
+        language=language,
+        frequency=frequency,
         all_topics=all_topics,
         tags=tags,
         municipalities=municipalities,
@@ -152,12 +168,10 @@ def subscriber_update(
     subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
     if frequency != subscriber.frequency and frequency in Subscriber.DIGEST_FREQUENCIES:
         subscriber.digest_since = timezone.now()
-    subscriber.language = language
-    subscriber.frequency = frequency
-    subscriber.full_clean(exclude=["key"])
-    subscriber.save()
-    _set_topics(
+    _apply_preferences(
         subscriber,
+        language=language,
+        frequency=frequency,
         all_topics=all_topics,
         tags=tags,
         municipalities=municipalities,
@@ -343,33 +357,46 @@ def release_announce(*, release_id):
 
 
 def enqueue_batches(queryset, *, run_after=None):
-    """Split pending rows into batches of SUBSCRIPTIONS_BATCH_SIZE and enqueue a task each."""
+    """Split pending rows into batches of SUBSCRIPTIONS_BATCH_SIZE and enqueue a task each.
+
+    The rows are stamped with when their task is due (`queued_at`), so that the recovery
+    leaves them alone while that task may still come.
+    """
     model = queryset.model
     task = tasks().send_delivery_batch if model is Delivery else tasks().send_digest_batch
     ids = list(queryset.order_by("pk").values_list("pk", flat=True))
     size = settings.SUBSCRIPTIONS_BATCH_SIZE
     batches = [ids[i : i + size] for i in range(0, len(ids), size)]
+    now = timezone.now()
+    deferred = run_after is not None and run_after > now
+    if ids and (not deferred or task.get_backend().supports_defer):
+        # (A task the backend cannot defer is not enqueued: nothing to wait for.)
+        for start in range(0, len(ids), 1000):
+            model.objects.filter(pk__in=ids[start : start + 1000]).update(
+                queued_at=run_after if deferred else now
+            )
     for batch in batches:
         enqueue_on_commit(task, batch, run_after=run_after)
     return len(batches)
 
 
-def deliveries_retry_failed(*, release):
-    """Put a release's failed deliveries back in the queue (from the admin)."""
-    root = release.translation_of or release
-    failed = Delivery.objects.filter(
-        release=root, status=Status.FAILED, subscriber__status=Subscriber.Status.ACTIVE
+def emails_retry_failed(*, queryset):
+    """Put the failed rows of `queryset` (deliveries or digests) back in the queue, those of
+    subscribers still active; return how many (from the admin)."""
+    model = queryset.model
+    ids = list(
+        queryset.filter(
+            status=Status.FAILED, subscriber__status=Subscriber.Status.ACTIVE
+        ).values_list("pk", flat=True)
     )
-    count = failed.update(status=Status.PENDING, attempts=0, next_attempt_at=None)
-    enqueue_batches(Delivery.objects.filter(release=root, status=Status.PENDING))
-    return count
+    model.objects.filter(pk__in=ids, status=Status.FAILED).update(
+        status=Status.PENDING, attempts=0, next_attempt_at=None
+    )
+    enqueue_batches(model.objects.filter(pk__in=ids, status=Status.PENDING))
+    return len(ids)
 
 
 # -- sending -----------------------------------------------------------------------------------
-
-
-class PermanentFailure(Exception):
-    pass
 
 
 def classify(error):
@@ -620,9 +647,12 @@ def emails_recover(*, now=None):
     """Take up what a dead worker left behind; safe to run any time, as often as liked.
 
     Claims older than the timeout go back to pending (only a row caught between the SMTP
-    server's acceptance and its mark can then go out twice, with the same Message-ID);
-    pending rows that have waited longer than that get a new batch task; scheduled releases
-    whose time has come but were never announced are announced.
+    server's acceptance and its mark can then go out twice, with the same Message-ID) and
+    get a new batch task; so do pending rows whose last task was due longer than the timeout
+    ago (lost, or taken by a worker that died) or that were never enqueued. Rows whose task
+    may still be waiting in the queue are left alone: a backlog gets at most one extra task
+    per timeout, not one per run. Scheduled releases whose time has come but were never
+    announced are announced.
     """
     now = now or timezone.now()
     timeout = now - dt.timedelta(seconds=settings.SUBSCRIPTIONS_CLAIM_TIMEOUT_SECONDS)
@@ -633,9 +663,11 @@ def emails_recover(*, now=None):
         stale.filter(attempts__gte=settings.SUBSCRIPTIONS_MAX_ATTEMPTS).update(
             status=Status.FAILED, error="The worker stopped while sending it, every attempt."
         )
-        stale = stale.update(status=Status.PENDING, claimed_at=None)
-        waiting = model.objects.filter(status=Status.PENDING, created_at__lt=timeout).filter(
-            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+        stale = stale.update(status=Status.PENDING, claimed_at=None, queued_at=None)
+        waiting = (
+            model.objects.filter(status=Status.PENDING, created_at__lt=timeout)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=timeout))
         )
         result[model._meta.model_name] = {
             "reclaimed": stale,
@@ -704,8 +736,8 @@ def digests_plan(*, frequency, now=None):
     announcements = Announcement.objects.filter(
         announced_at__gte=earliest,
         announced_at__lt=boundary,
-        release__in=PressRelease.objects.public(),
-    ).select_related("release")
+    ).filter(emails.has_a_public_version("release"))
+    announcements = announcements.select_related("release")
     wanted = {s.pk: [] for s in subscribers}
     for announcement in announcements:
         group = emails.release_group(announcement.release)
@@ -751,18 +783,10 @@ def subscriber_send_email(*, subscriber_id, kind):
 def release_send_test(*, release, email):
     """The exact email a subscriber would get, to an editor only (for a draft, too)."""
     subscriber = Subscriber(email=email, language=release.language)
-    text, html = emails.render_pair(
-        "release",
-        {
-            "release": release,
-            "release_url": emails.absolute(release.get_absolute_url()),
-            "other_language": False,
-        },
-        release.language,
-    )
-    message = emails.build_message(
-        subscriber=subscriber, subject=release.title, text=text, html=html, message_id=""
-    )
+    # Not only public versions: the editor tests a draft. In its own language, the version
+    # chosen is the release itself.
+    renderer = emails.ReleaseEmailRenderer(public_only=False)
+    message = renderer.release_message(root=release, subscriber=subscriber, message_id="")
     return message.send()
 
 

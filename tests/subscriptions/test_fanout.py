@@ -381,7 +381,7 @@ def test_retry_failed_from_the_admin_service(
     services.emails_send_batch(model=Delivery, ids=[delivery.pk])
     assert Delivery.objects.get().status == Status.FAILED
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.deliveries_retry_failed(release=release) == 1
+        assert services.emails_retry_failed(queryset=Delivery.objects.filter(release=release)) == 1
     assert Delivery.objects.get().status == Status.SENT
     assert len(mail.outbox) == 1
 
