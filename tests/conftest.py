@@ -12,6 +12,9 @@ from newsroom.contacts.models import PressContact
 from newsroom.core.models import Agency
 from newsroom.releases.models import PressRelease, Quote, ReleaseContact
 
+# Users in each role and their logged-in clients, for every test folder.
+pytest_plugins = ["tests.role_fixtures"]
+
 _seq = itertools.count(1)
 
 

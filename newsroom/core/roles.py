@@ -45,6 +45,13 @@ _EDITOR_EXTRA = {
     "core.agency": ["change"],
     # "Report this content" lands here for the editors to read and handle (issue 4).
     "core.contentreport": ["view", "change"],
+    # Subscribers are personal data: editors handle them (erase on request, unsubscribe),
+    # read the delivery records and retry failed emails; press officers never see them.
+    "subscriptions.subscriber": ["view", "change", "delete"],
+    "subscriptions.subscriberkind": ["view", "add", "change", "delete"],
+    "subscriptions.delivery": ["view", "change"],
+    "subscriptions.digest": ["view", "change"],
+    "subscriptions.announcement": ["view"],
 }
 _ADMIN_EXTRA = {
     "auth.user": ["add", "change", "delete", "view"],

@@ -100,7 +100,9 @@ class SubscriberAdmin(admin.ModelAdmin):
         names += [m.name for m in obj.municipalities.all()]
         return ", ".join(names)
 
-    @admin.action(description=_("Erase the selected subscribers (GDPR request)"))
+    @admin.action(
+        description=_("Erase the selected subscribers (GDPR request)"), permissions=["delete"]
+    )
     def erase(self, request, queryset):
         if not self.has_delete_permission(request):
             raise PermissionDenied
@@ -114,7 +116,7 @@ class SubscriberAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Unsubscribe the selected subscribers"))
+    @admin.action(description=_("Unsubscribe the selected subscribers"), permissions=["change"])
     def unsubscribe(self, request, queryset):
         for subscriber in queryset:
             services.subscriber_unsubscribe(subscriber=subscriber)

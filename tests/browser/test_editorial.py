@@ -9,7 +9,6 @@ import pytest
 from django.utils import timezone
 
 from newsroom.releases.models import PressRelease
-from tests.role_fixtures import editor, make_user, press_officer  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "pw-for-tests-only"

@@ -1,16 +1,8 @@
-"""Releases in the workflow's states, and the role fixtures."""
+"""Releases in the workflow's states."""
 
 import pytest
 
 from newsroom.releases.models import PressRelease
-from tests.role_fixtures import (  # noqa: F401 (fixtures)
-    administrator,
-    editor,
-    editor_client,
-    make_user,
-    officer_client,
-    press_officer,
-)
 
 
 @pytest.fixture

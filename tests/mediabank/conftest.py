@@ -1,1 +1,0 @@
-from tests.role_fixtures import make_user, officer_client, press_officer  # noqa: F401
