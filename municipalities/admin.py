@@ -1,11 +1,15 @@
+"""The admins of counties, municipalities, visits, funding rounds and grants.
+
+Unregistered: `newsroom.site.admin` registers them (with other apps' mixins where any).
+"""
+
 from django.contrib import admin
 from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
-from .models import AgencyVisit, County, FundingRound, Grant, Municipality
+from .models import Grant
 
 
-@admin.register(County)
 class CountyAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "municipality_count"]
     search_fields = ["code", "name"]
@@ -19,7 +23,6 @@ class CountyAdmin(admin.ModelAdmin):
         return obj.num_municipalities
 
 
-@admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "county"]
     list_filter = ["county"]
@@ -34,7 +37,6 @@ class GrantInline(admin.TabularInline):
     autocomplete_fields = ["municipality"]
 
 
-@admin.register(FundingRound)
 class FundingRoundAdmin(admin.ModelAdmin):
     list_display = [
         "name",
@@ -56,7 +58,6 @@ class FundingRoundAdmin(admin.ModelAdmin):
         return obj.total or 0
 
 
-@admin.register(Grant)
 class GrantAdmin(admin.ModelAdmin):
     list_display = ["municipality", "funding_round", "year", "amount", "is_example"]
     list_filter = ["funding_round", "year", "is_example", "municipality__county"]
@@ -65,7 +66,6 @@ class GrantAdmin(admin.ModelAdmin):
     autocomplete_fields = ["municipality", "funding_round"]
 
 
-@admin.register(AgencyVisit)
 class AgencyVisitAdmin(admin.ModelAdmin):
     list_display = ["title", "municipality", "date", "time", "status", "is_public"]
     list_filter = ["status", "is_public", "date", "municipality__county"]

@@ -1,9 +1,11 @@
+"""The press contacts' admin.
+
+Unregistered: `newsroom.site.admin` registers them (with other apps' mixins where any).
+"""
+
 from django.contrib import admin
 
-from .models import PressContact
 
-
-@admin.register(PressContact)
 class PressContactAdmin(admin.ModelAdmin):
     list_display = ["name", "role", "organisation", "email", "phone", "is_public", "order"]
     list_editable = ["is_public", "order"]

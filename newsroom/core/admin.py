@@ -1,3 +1,8 @@
+"""The agency's and content reports' admins.
+
+Unregistered: `newsroom.site.admin` registers them (with other apps' mixins where any).
+"""
+
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.html import format_html
@@ -8,7 +13,6 @@ from .forms import is_local_path
 from .models import Agency, ContentReport
 
 
-@admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name", "website", "email"]
     filter_horizontal = ["default_contacts"]
@@ -25,7 +29,6 @@ class AgencyAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(ContentReport)
 class ContentReportAdmin(admin.ModelAdmin):
     list_display = ["created_at", "reason", "page_link", "status", "email"]
     list_filter = ["status", "reason", "language"]

@@ -1,7 +1,7 @@
 """The media bank's admins.
 
-`newsroom.releases.admin` registers them again with the editorial workflow's rule: media
-that a release outside review shows change only with the publish permission.
+Unregistered: `newsroom.site.admin` registers them with the releases' `ReleaseMediaGuard`
+(media that a release outside review shows change only with the publish permission).
 """
 
 from django.contrib import admin
@@ -9,10 +9,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .forms import DocumentForm, ImageForm
-from .models import Document, Image
 
 
-@admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
     form = ImageForm
     list_display = [
@@ -48,7 +46,6 @@ class ImageAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-@admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     form = DocumentForm
     list_display = ["title", "content_type", "size", "uploaded_at"]

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 
 from .models import PressRelease
-from .services import changes_since
 
 # What the body editor offers; `sanitize.py` is the allow-list whatever the browser sends.
 BODY_EDITOR = {
@@ -28,7 +27,12 @@ BODY_EDITOR = {
 
 
 class PressReleaseAdminForm(forms.ModelForm):
-    """The release form with the rich-text body and optimistic locking on `version`."""
+    """The release form with the rich-text body and the version the editor started from.
+
+    The form only carries the version: `services.release_edit` compares it under a row lock.
+    When the service refused the edit as stale, the admin builds the form again with
+    `stale_edit` set, and the form shows the refusal with what changed meanwhile.
+    """
 
     body = ProseEditorFormField(
         label=_("Body"),
@@ -37,8 +41,12 @@ class PressReleaseAdminForm(forms.ModelForm):
         help_text=_("Headings, lists, links and block quotes from the toolbar; no HTML needed."),
     )
     base_version = forms.IntegerField(
-        label=_("Version you started from"), widget=forms.HiddenInput, required=False
+        label=_("Version you started from"),
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=1,
     )
+    stale_edit = None  # a `services.StaleEdit`, set by the admin on the form it shows again
 
     class Meta:
         model = PressRelease
@@ -65,24 +73,15 @@ class PressReleaseAdminForm(forms.ModelForm):
         self.changes_meanwhile = None
         if self.instance.pk:
             self.fields["base_version"].initial = self.instance.version
+            self.fields["base_version"].required = True
 
     def clean(self):
         cleaned = super().clean()
-        if not self.instance.pk:
-            return cleaned
-        base = cleaned.get("base_version")
-        # Lock the row until the admin's transaction ends: no save can slip in between.
-        current = (
-            PressRelease.objects.select_for_update()
-            .filter(pk=self.instance.pk)
-            .values_list("version", flat=True)
-            .first()
-        )
-        if base != current:
-            self.changes_meanwhile = changes_since(self.instance, base or 0)
+        if self.stale_edit is not None:
+            self.changes_meanwhile = self.stale_edit.changes_meanwhile
             # Saving again, after reading what changed, replaces it deliberately.
             self.data = self.data.copy()
-            self.data[self.add_prefix("base_version")] = current
+            self.data[self.add_prefix("base_version")] = self.stale_edit.current_version
             raise ValidationError(
                 _(
                     "Someone else saved this release after you opened it. Nothing was saved: "
@@ -104,6 +103,21 @@ class CommentForm(forms.Form):
     )
 
 
+def _version_seen():
+    # The version of the release the editor reviewed on the page, compared by the service.
+    return forms.IntegerField(
+        label=_("Version you started from"), widget=forms.HiddenInput, min_value=1
+    )
+
+
+class PublishForm(CommentForm):
+    base_version = _version_seen()
+
+
+class ConfirmForm(forms.Form):
+    """A step with nothing to fill in."""
+
+
 class ReturnForm(forms.Form):
     comment = forms.CharField(
         label=_("What should change?"),
@@ -113,6 +127,7 @@ class ReturnForm(forms.Form):
 
 
 class ScheduleForm(forms.Form):
+    base_version = _version_seen()
     publish_at = forms.DateTimeField(
         label=_("Publish at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

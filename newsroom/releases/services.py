@@ -1,9 +1,12 @@
-"""Every change of a release's workflow state, and its revisions and preview links.
+"""Every change of a release: its creation, edits of its content, its workflow state, its
+revisions and preview links.
 
-Admin buttons, admin actions and management commands all call these functions. Each one
-checks the acting user's permission (`by=None` means an operator on the command line),
-locks the release's row, refuses a transition that its state does not allow with a
+Admin forms, admin buttons, admin actions and management commands all call these functions.
+Each one checks the acting user's permission (`by=None` means an operator on the command
+line), locks the release's row, refuses a step that its state does not allow with a
 `TransitionError` (a `ValidationError`, so forms show it), and records who did what, when.
+An edit, a publication or a scheduling based on a version other than the current one is
+refused with a `StaleEdit` that carries what changed meanwhile.
 """
 
 import secrets
@@ -40,6 +43,49 @@ PREVIEW_SALT = "newsroom.releases.preview"
 
 class TransitionError(ValidationError):
     """A workflow step that the release's state (or content) does not allow."""
+
+
+class StaleEdit(TransitionError):
+    """The release changed after the version the caller saw; nothing was done.
+
+    `changes_meanwhile` holds what changed since (`changes_since`), `current_version` the
+    version to start from to do it anyway, knowingly.
+    """
+
+    def __init__(self, *, release, base_version):
+        self.base_version = base_version
+        self.current_version = release.version
+        self.changes_meanwhile = changes_since(release, base_version or 0)
+        super().__init__(
+            _(
+                "The release changed after you opened it (version %(base)s, now %(current)s). "
+                "Nothing was done."
+            )
+            % {"base": base_version, "current": release.version},
+            code="stale",
+        )
+
+
+# What an edit may change: the content and its links. The state belongs to the workflow.
+EDITABLE_FIELDS = frozenset(
+    {
+        "kind",
+        "language",
+        "translation_of",
+        "title",
+        "slug",
+        "lead",
+        "body",
+        "tags",
+        "municipalities",
+        "visit",
+        "funding_round",
+        "documents",
+        "boilerplate",
+        "send_notification",
+        "update_note",
+    }
+)
 
 
 # Permissions ---------------------------------------------------------------------------
@@ -87,6 +133,12 @@ def _lock(release):
     """Lock the release's row for the transaction and bring the instance up to date."""
     PressRelease.objects.select_for_update().filter(pk=release.pk).values_list("pk").get()
     release.refresh_from_db()
+
+
+def _require_version(release, base_version):
+    """Refuse to act on a release that changed after `base_version` (None: not checked)."""
+    if base_version is not None and base_version != release.version:
+        raise StaleEdit(release=release, base_version=base_version)
 
 
 def _require_state(release, allowed, message):
@@ -177,10 +229,15 @@ def release_return_to_draft(*, release, by, comment):
 
 
 @transaction.atomic
-def release_publish(*, release, by, comment=""):
-    """Draft, in review or scheduled (before its time) → published now."""
+def release_publish(*, release, by, comment="", base_version=None):
+    """Draft, in review or scheduled (before its time) → published now.
+
+    With `base_version` (the version the editor reviewed), a release changed since is
+    refused with a `StaleEdit`: nobody publishes a text they have not seen.
+    """
     _require_publisher(by)
     _lock(release)
+    _require_version(release, base_version)
     _require_state(
         release,
         PressRelease.PUBLISHABLE_STATES,
@@ -204,10 +261,14 @@ def release_publish(*, release, by, comment=""):
 
 
 @transaction.atomic
-def release_schedule(*, release, by, publish_at, comment=""):
-    """Draft, in review or scheduled (before its time) → scheduled for a future moment."""
+def release_schedule(*, release, by, publish_at, comment="", base_version=None):
+    """Draft, in review or scheduled (before its time) → scheduled for a future moment.
+
+    `base_version` as for `release_publish`.
+    """
     _require_publisher(by)
     _lock(release)
+    _require_version(release, base_version)
     _require_state(
         release,
         PressRelease.PUBLISHABLE_STATES,
@@ -271,6 +332,70 @@ def release_withdraw(*, release, by, reason):
     )
 
 
+# Creating and editing ------------------------------------------------------------------
+
+
+@transaction.atomic
+def release_create(*, release, by, save_relations=None, comment=""):
+    """Save a new release (built by the caller) as version 1, with its first revision.
+
+    `save_relations(release)`, if given, saves its related rows (tags, contacts, images,
+    quotes…) once the release has its primary key, before the revision is taken.
+    """
+    _require_editor_of(by, None)
+    release.version = 1
+    release.status = Status.DRAFT
+    release.created_by = release.updated_by = by
+    release.save()
+    if save_relations is not None:
+        save_relations(release)
+    return release_record_revision(release=release, by=by, created=True, comment=comment)
+
+
+@transaction.atomic
+def release_edit(*, release, by, base_version, changes, save_relations=None, comment=""):
+    """Change a release's content and record the result as a new revision.
+
+    The row is locked for the transaction, and an edit based on another version than the
+    current one is refused with a `StaleEdit` that says what changed meanwhile: any caller
+    (the admin, the shell, a command, an import, an API) gets the same protection.
+    `changes` maps names of `EDITABLE_FIELDS` to values (many-to-many fields and tags take
+    lists); `save_relations(release)`, if given, saves further related rows (the admin's
+    inlines) before the revision is taken. A release that has no revision yet (made before
+    revisions were kept, or outside `release_create`) first gets one of its stored content,
+    so that the edit has something to be compared with.
+
+    Returns the new revision; `release` is updated to the saved state.
+    """
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"An edit cannot change {', '.join(sorted(unknown))}.")
+    stored = PressRelease.objects.select_for_update().get(pk=release.pk)
+    _require_editor_of(by, stored)
+    if base_version != stored.version:
+        raise StaleEdit(release=stored, base_version=base_version)
+    if not stored.revisions.exists():
+        _record_baseline(stored)
+    many = {}
+    for name, value in changes.items():
+        if PressRelease._meta.get_field(name).many_to_many:
+            many[name] = value
+        else:
+            setattr(stored, name, value)
+    stored.full_clean(exclude={f.name for f in PressRelease._meta.fields} - set(changes))
+    stored.version += 1
+    stored.updated_by = by
+    stored.save()
+    for name, value in many.items():
+        getattr(stored, name).set(value)
+    if save_relations is not None:
+        save_relations(stored)
+    revision = release_record_revision(release=stored, by=by, comment=comment)
+    for field in PressRelease._meta.concrete_fields:
+        setattr(release, field.attname, getattr(stored, field.attname))
+    return revision
+
+
 # Revisions -----------------------------------------------------------------------------
 
 
@@ -303,27 +428,21 @@ def release_record_revision(*, release, by, created=False, comment=""):
     return revision
 
 
-def release_baseline_revision(*, release):
-    """The release's latest revision, made from the database if it has none at all.
+def _record_baseline(release):
+    """A revision of the release as stored, for a release that has none yet.
 
-    Releases made before revisions existed (or loaded from fixtures) get one this way, so
-    that a later stale save can show what changed since. A release with revisions needs no
-    new one: workflow steps raise its version without changing its content, which its
-    latest revision still holds.
+    Releases made before revisions existed, loaded from fixtures or made in the shell get
+    one on their first edit (never on a page view), so that the edit's diff, and a later
+    stale save, can show what changed. Workflow steps raise the version without changing
+    the content, which the latest revision still holds: a release with revisions needs none.
     """
-    latest = release.revisions.first()
-    if latest is not None:
-        return latest
-    revision, _created = ReleaseRevision.objects.get_or_create(
+    return ReleaseRevision.objects.create(
         release=release,
         version=release.version,
-        defaults={
-            **_revision_content(release),
-            "comment": _("Saved before revisions were kept."),
-            "created_by": release.updated_by,
-        },
+        **_revision_content(release),
+        comment=_("Saved before revisions were kept."),
+        created_by=release.updated_by,
     )
-    return revision
 
 
 def changes_since(release, base_version):

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "newsroom.mediabank",
     "newsroom.releases",
     "newsroom.subscriptions",
+    # Last: composes the apps above (registers the admin, with mixins from several apps).
+    "newsroom.site",
 ]
 
 MIDDLEWARE = [

@@ -1,20 +1,21 @@
+"""The subscriptions' admins (unregistered) and `ReleaseSubscriptionsMixin`, which adds the
+delivery report, "retry failed deliveries" and "send test email to me" to the release admin.
+`newsroom.site.admin` composes and registers them; the extra pages are in `admin_views.py`.
+"""
+
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect
-from django.template.loader import select_template
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from municipalities.models import County, Municipality
-from newsroom.releases.admin import PressReleaseAdmin
+from newsroom.core.admin_tools import ObjectTool
 from newsroom.releases.models import PressRelease
 
-from . import services
-from .models import Announcement, Delivery, Digest, Subscriber, SubscriberKind
+from . import admin_views, services
+from .models import SubscriberKind
 
 
 class SubscriberKindInline(admin.TabularInline):
@@ -35,7 +36,6 @@ class KindFilter(admin.SimpleListFilter):
         return queryset
 
 
-@admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
     list_display = [
         "__str__",
@@ -126,52 +126,11 @@ class SubscriberAdmin(admin.ModelAdmin):
         return [
             path(
                 "topics/",
-                self.admin_site.admin_view(self.topic_counts_view),
+                self.admin_site.admin_view(admin_views.TopicCountsView.as_view(model_admin=self)),
                 name="subscriptions_subscriber_topics",
             ),
             *super().get_urls(),
         ]
-
-    def topic_counts_view(self, request):
-        """How many active subscribers follow each topic."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        active = Q(subscribers__status=Subscriber.Status.ACTIVE)
-        active_ids = Subscriber.objects.active().values("pk")
-        tag_counts = (
-            Subscriber.tags.through.objects.filter(subscriber__in=active_ids)
-            .values("tag__name")
-            .annotate(count=Count("subscriber"))
-            .order_by("-count", "tag__name")
-        )
-        kinds = (
-            SubscriberKind.objects.filter(subscriber__in=active_ids)
-            .values("kind")
-            .annotate(count=Count("subscriber"))
-            .order_by("-count")
-        )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Active subscribers per topic"),
-            "everything": Subscriber.objects.active().filter(all_topics=True).count(),
-            "total": Subscriber.objects.active().count(),
-            "tags": [(row["tag__name"], row["count"]) for row in tag_counts],
-            "kinds": [(PressRelease.Kind(row["kind"]).label, row["count"]) for row in kinds],
-            "counties": County.objects.annotate(count=Count("subscribers", filter=active))
-            .filter(count__gt=0)
-            .order_by("-count"),
-            "municipalities": Municipality.objects.annotate(
-                count=Count("subscribers", filter=active)
-            )
-            .filter(count__gt=0)
-            .order_by("-count"),
-            "frequencies": Subscriber.objects.active()
-            .values("frequency")
-            .annotate(count=Count("pk"))
-            .order_by("frequency"),
-        }
-        return TemplateResponse(request, "admin/subscriptions/topic_counts.html", context)
 
 
 class ReadOnlyEmailAdmin(admin.ModelAdmin):
@@ -198,7 +157,6 @@ class ReadOnlyEmailAdmin(admin.ModelAdmin):
         self.message_user(request, _("%(count)d queued again.") % {"count": count})
 
 
-@admin.register(Delivery)
 class DeliveryAdmin(ReadOnlyEmailAdmin):
     list_display = ["release", "subscriber", "status", "attempts", "sent_at", "error"]
     list_filter = ["status", ("release", admin.RelatedOnlyFieldListFilter)]
@@ -206,13 +164,11 @@ class DeliveryAdmin(ReadOnlyEmailAdmin):
     search_fields = ["subscriber__email", "release__title", "message_id"]
 
 
-@admin.register(Digest)
 class DigestAdmin(ReadOnlyEmailAdmin):
     list_display = ["period", "frequency", "subscriber", "status", "attempts", "sent_at", "error"]
     list_filter = ["status", "frequency", "period"]
 
 
-@admin.register(Announcement)
 class AnnouncementAdmin(admin.ModelAdmin):
     list_display = ["release", "announced_at", "matched"]
     list_select_related = ["release"]
@@ -223,46 +179,56 @@ class AnnouncementAdmin(admin.ModelAdmin):
         return False
 
 
-# -- the release admin, extended from here (subscriptions may depend on releases, not back) --
+# -- for the release admin (subscriptions may depend on releases, not back) --------------
 
 
-class SubscriptionsPressReleaseAdmin(PressReleaseAdmin):
-    """Adds the delivery report, "retry failed" and "send test email to me" to releases."""
-
-    actions = [*(PressReleaseAdmin.actions or []), "send_test_email"]
+class ReleaseSubscriptionsMixin:
+    """Adds the delivery report (with "retry failed deliveries") and "send test email to me"
+    to the release admin, as buttons, pages and a changelist action."""
 
     def get_urls(self):
+        def view(view_class):
+            return self.admin_site.admin_view(view_class.as_view(model_admin=self))
+
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         return [
             path(
                 "<path:object_id>/deliveries/",
-                self.admin_site.admin_view(self.delivery_report_view),
+                view(admin_views.DeliveryReportView),
                 name=f"{prefix}_deliveries",
             ),
             path(
                 "<path:object_id>/send-test-email/",
-                self.admin_site.admin_view(self.send_test_email_view),
+                view(admin_views.SendTestEmailView),
                 name=f"{prefix}_send_test_email",
             ),
             *super().get_urls(),
         ]
 
-    change_form_template = "admin/subscriptions/release_change_form.html"
-
-    def render_change_form(self, request, context, *args, **kwargs):
-        # Extend whatever change form the release admin uses (its own or Django's lookup).
-        app, model = self.opts.app_label, self.opts.model_name
-        parent = super().change_form_template
-        context["subscriptions_base_template"] = select_template(
-            [parent]
-            if parent
-            else [
-                f"admin/{app}/{model}/change_form.html",
-                f"admin/{app}/change_form.html",
-                "admin/change_form.html",
-            ]
+    def get_object_tools(self, request, obj):
+        tools = list(super().get_object_tools(request, obj))
+        if admin_views.may_read_deliveries(request.user):
+            tools.append(
+                ObjectTool(
+                    _("Delivery report"),
+                    reverse("admin:releases_pressrelease_deliveries", args=[obj.pk]),
+                )
+            )
+        tools.append(
+            ObjectTool(
+                _("Send test email to me"),
+                reverse("admin:releases_pressrelease_send_test_email", args=[obj.pk]),
+                post=True,
+            )
         )
-        return super().render_change_form(request, context, *args, **kwargs)
+        return tools
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if IS_POPUP_VAR not in request.GET:
+            action = self.get_action("send_test_email")
+            actions[action[1]] = action
+        return actions
 
     @admin.action(description=_("Send test email to me"))
     def send_test_email(self, request, queryset):
@@ -276,54 +242,3 @@ class SubscriptionsPressReleaseAdmin(PressReleaseAdmin):
             _("Test email sent to %(email)s.") % {"email": request.user.email},
             messages.SUCCESS,
         )
-
-    def send_test_email_view(self, request, object_id):
-        release = get_object_or_404(PressRelease, pk=object_id)
-        if not self.has_view_permission(request, release):
-            raise PermissionDenied
-        change_url = reverse("admin:releases_pressrelease_change", args=[release.pk])
-        if request.method != "POST":
-            return redirect(change_url)
-        self.send_test_email(request, PressRelease.objects.filter(pk=release.pk))
-        return redirect(change_url)
-
-    def delivery_report_view(self, request, object_id):
-        release = get_object_or_404(
-            PressRelease.objects.select_related("translation_of"), pk=object_id
-        )
-        if not self.has_view_permission(request, release):
-            raise PermissionDenied
-        root = release.translation_of or release
-        if request.method == "POST" and "retry" in request.POST:
-            if not self.has_change_permission(request, release):
-                raise PermissionDenied
-            count = services.emails_retry_failed(queryset=Delivery.objects.filter(release=root))
-            self.message_user(
-                request, _("%(count)d failed deliveries queued again.") % {"count": count}
-            )
-            return redirect(request.path)
-        deliveries = Delivery.objects.filter(release=root)
-        counts = dict(
-            deliveries.values_list("status").annotate(count=Count("pk")).order_by("status")
-        )
-        announcement = Announcement.objects.filter(release=root).first()
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": release,
-            "root": root,
-            "title": _("Delivery report: %(title)s") % {"title": release.title},
-            "announcement": announcement,
-            "matched": announcement.matched if announcement else 0,
-            "counts": [(label, counts.get(value, 0)) for value, label in Delivery.Status.choices],
-            "failed_count": counts.get(Delivery.Status.FAILED, 0),
-            "failures": deliveries.exclude(error="")
-            .select_related("subscriber")
-            .order_by("-pk")[:200],
-        }
-        return TemplateResponse(request, "admin/subscriptions/delivery_report.html", context)
-
-
-if admin.site.is_registered(PressRelease):
-    admin.site.unregister(PressRelease)
-admin.site.register(PressRelease, SubscriptionsPressReleaseAdmin)

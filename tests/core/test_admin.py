@@ -107,7 +107,8 @@ def test_a_superuser_creates_a_complete_release_that_then_shows_on_the_site(
     release = PressRelease.objects.get(title="Ny release")
     assert release.status == PressRelease.Status.DRAFT  # the form never sets the status
     admin_client.post(
-        reverse("admin:releases_pressrelease_workflow", args=[release.pk]), {"action": "publish"}
+        reverse("admin:releases_pressrelease_workflow", args=[release.pk]),
+        {"action": "publish", "publish-base_version": release.version},
     )
     release.refresh_from_db()
     assert release.status == PressRelease.Status.PUBLISHED

@@ -1,6 +1,10 @@
 """Dependencies point one way (docs/ARCHITECTURE.md): subscriptions → releases → contacts,
 mediabank, municipalities → core. Nothing lower imports anything higher; the project package
-(urls, views, sitemaps) may import all."""
+(urls, views, sitemaps, and `newsroom.site`, which composes the admin) may import all.
+
+The admin is composed in one place: apps export unregistered `ModelAdmin` classes and mixins,
+and only `newsroom/site/admin.py` registers (or unregisters) them, so no app reaches into
+another app's admin, and every model's admin class is read in one file."""
 
 import ast
 from pathlib import Path
@@ -60,3 +64,26 @@ def test_an_app_imports_only_the_apps_below_it(app):
             if other and other != app and other not in ALLOWED[app]:
                 wrong.append(f"{path.relative_to(ROOT)}: {module}")
     assert wrong == []
+
+
+def admin_registrations(path):
+    """Calls and decorators that register or unregister a model admin, in one file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in {"register", "unregister"}:
+                target = ast.unparse(node.func.value)
+                if target == "admin" or target.endswith("site"):
+                    yield f"{path.relative_to(ROOT)}:{node.lineno}: {ast.unparse(node.func)}"
+
+
+def test_only_the_site_module_registers_admins():
+    found = [
+        line
+        for path in sorted(
+            [*ROOT.joinpath("newsroom").rglob("*.py"), *APPS["municipalities"].rglob("*.py")]
+        )
+        if "migrations" not in path.parts
+        for line in admin_registrations(path)
+    ]
+    assert found and all(line.startswith("newsroom/site/admin.py:") for line in found), found

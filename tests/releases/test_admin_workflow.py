@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsroom.core import roles
+from newsroom.releases import services
 from newsroom.releases.models import PressRelease
 
 Status = PressRelease.Status
@@ -67,6 +68,7 @@ def test_press_officer_submits_from_the_workflow_page(officer_client, draft):
     ],
 )
 def test_crafted_posts_by_a_press_officer_are_refused(officer_client, in_review, data):
+    data = {**data, f"{data['action']}-base_version": in_review.version}  # even knowing it
     response = officer_client.post(workflow_url(in_review), data)
     assert response.status_code == 403
     assert _status(in_review) == Status.IN_REVIEW
@@ -128,7 +130,9 @@ def test_press_officer_cannot_edit_a_published_release(officer_client, make_rele
 
 
 def test_editor_publishes_from_the_workflow_page(editor_client, in_review):
-    response = editor_client.post(workflow_url(in_review), {"action": "publish"})
+    response = editor_client.post(
+        workflow_url(in_review), {"action": "publish", "publish-base_version": in_review.version}
+    )
     assert response.status_code == 302
     assert _status(in_review) == Status.PUBLISHED
 
@@ -141,7 +145,11 @@ def test_editor_schedules_in_stockholm_time_stored_in_utc(editor_client, in_revi
     )
     response = editor_client.post(
         workflow_url(in_review),
-        {"action": "schedule", "schedule-publish_at": local.strftime("%Y-%m-%dT%H:%M")},
+        {
+            "action": "schedule",
+            "schedule-publish_at": local.strftime("%Y-%m-%dT%H:%M"),
+            "schedule-base_version": in_review.version,
+        },
     )
     assert response.status_code == 302
     release = PressRelease.objects.get(pk=in_review.pk)
@@ -190,7 +198,9 @@ def test_the_checklist_on_the_publish_page_names_blocking_and_warning_items(
         "Rubriken har 4 tecken",
     ]:
         assert text in page, text
-    response = editor_client.post(workflow_url(release), {"action": "publish"})
+    response = editor_client.post(
+        workflow_url(release), {"action": "publish", "publish-base_version": release.version}
+    )
     assert response.status_code == 200
     assert "Kan inte publiceras" in response.content.decode()
     assert _status(release) == Status.IN_REVIEW
@@ -287,7 +297,9 @@ def _form_data(form, **overrides):
 def test_an_administrator_publishes_and_manages_users(administrator, in_review, client):
     client.force_login(administrator)
     assert client.get(reverse("admin:auth_user_changelist")).status_code == 200
-    client.post(workflow_url(in_review), {"action": "publish"})
+    client.post(
+        workflow_url(in_review), {"action": "publish", "publish-base_version": in_review.version}
+    )
     assert _status(in_review) == Status.PUBLISHED
 
 
@@ -302,5 +314,44 @@ def test_a_nonexistent_time_in_stockholm_is_a_form_error(editor_client, in_revie
         workflow_url(in_review),
         {"action": "schedule", "schedule-publish_at": "2099-03-29T02:30"},
     )
+    assert response.status_code == 200
+    assert _status(in_review) == Status.IN_REVIEW
+
+
+@pytest.mark.parametrize("action", ["publish", "schedule"])
+def test_publishing_a_text_changed_after_the_editor_opened_the_page_is_refused(
+    editor_client, press_officer, in_review, action
+):
+    page = editor_client.get(workflow_url(in_review))
+    seen = page.context["forms"][action]["base_version"].value()
+    assert f'name="{action}-base_version" value="{seen}"' in page.content.decode()
+    # The press officer changes the text while the editor reads it.
+    services.release_edit(
+        release=PressRelease.objects.get(pk=in_review.pk),
+        by=press_officer,
+        base_version=seen,
+        changes={"lead": "En helt annan ingress."},
+    )
+    data = {"action": action, f"{action}-base_version": seen}
+    if action == "schedule":
+        data["schedule-publish_at"] = "2099-01-01T09:00"
+    response = editor_client.post(workflow_url(in_review), data)
+    assert response.status_code == 200
+    assert _status(in_review) == Status.IN_REVIEW
+    page = response.content.decode()
+    assert "Ändrat av någon annan under tiden" in page
+    assert "En<ins> helt annan</ins> ingress." in page  # the difference, as on the change form
+    # Doing it again, having read the difference, is deliberate.
+    again = response.context["forms"][action]["base_version"].value()
+    assert again == PressRelease.objects.get(pk=in_review.pk).version != seen
+    response = editor_client.post(
+        workflow_url(in_review), {**data, f"{action}-base_version": again}
+    )
+    assert response.status_code == 302
+    assert _status(in_review) == (Status.PUBLISHED if action == "publish" else Status.SCHEDULED)
+
+
+def test_a_publish_without_the_version_seen_is_refused(editor_client, in_review):
+    response = editor_client.post(workflow_url(in_review), {"action": "publish"})
     assert response.status_code == 200
     assert _status(in_review) == Status.IN_REVIEW

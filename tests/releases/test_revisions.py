@@ -1,10 +1,13 @@
 """Revisions on every save, a readable diff, restore as a new revision, and stale saves refused."""
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from newsroom.releases import revisions, services
-from newsroom.releases.models import PressRelease, Quote
+from newsroom.releases.models import PressRelease, Quote, ReleaseEvent, ReleaseRevision
 
 
 def change_url(release):
@@ -204,19 +207,92 @@ def test_workflow_steps_leave_no_spurious_revisions(officer_client, editor_clien
     assert list(release.revisions.values_list("version", flat=True)) == [4, 1]
 
 
-def test_a_release_without_revisions_gets_one_baseline(officer_client, draft):
+def _writes(queries):
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().split(" ", 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}
+    ]
+
+
+def test_reading_the_change_revisions_and_workflow_pages_writes_nothing(officer_client, draft):
     assert not draft.revisions.exists()  # made outside the admin, like a fixture
-    officer_client.get(change_url(draft))
-    officer_client.get(change_url(draft))
-    services.release_submit(release=draft, by=None)
-    officer_client.get(change_url(draft))
-    assert list(draft.revisions.values_list("version", flat=True)) == [1]
+    for url in (
+        change_url(draft),
+        revisions_url(draft),
+        reverse("admin:releases_pressrelease_workflow", args=[draft.pk]),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            assert officer_client.get(url).status_code == 200
+        assert _writes(queries) == [], url
+    assert (ReleaseRevision.objects.count(), ReleaseEvent.objects.count()) == (0, 0)
+    assert PressRelease.objects.get(pk=draft.pk).version == 1
 
 
-def test_recorded_and_baseline_revisions_hold_the_same_content(draft, editor):
-    baseline = services.release_baseline_revision(release=draft)
-    draft.version += 1
-    recorded = services.release_record_revision(release=draft, by=editor)
-    for revision in (baseline, recorded):
-        assert not {"title", "lead", "body"} & set(revision.data)
-        assert revisions.revision_data(revision) == revisions.snapshot(draft)
+def test_the_first_edit_keeps_the_stored_content_as_a_baseline(draft, press_officer):
+    before = revisions.snapshot(draft)
+    services.release_edit(
+        release=draft, by=press_officer, base_version=1, changes={"title": "Ny rubrik"}
+    )
+    edit, baseline = draft.revisions.all()
+    assert (edit.version, baseline.version) == (2, 1)
+    assert revisions.revision_data(baseline) == before
+    assert revisions.revision_data(edit) == {**before, "title": "Ny rubrik"}
+    # A second edit needs no baseline.
+    services.release_edit(release=draft, by=press_officer, base_version=2, changes={})
+    assert list(draft.revisions.values_list("version", flat=True)) == [3, 2, 1]
+
+
+def test_an_edit_from_the_shell_is_saved_with_a_revision_and_refused_when_stale(
+    draft, press_officer, editor, borlange
+):
+    revision = services.release_edit(
+        release=draft,
+        by=editor,
+        base_version=draft.version,
+        changes={"lead": "Redaktörens ingress.", "tags": ["skola"], "municipalities": [borlange]},
+        comment="Från skalet.",
+    )
+    release = PressRelease.objects.get(pk=draft.pk)
+    assert (release.lead, release.version, release.updated_by) == (
+        "Redaktörens ingress.",
+        2,
+        editor,
+    )
+    assert list(release.tags.names()) == ["skola"]
+    assert list(release.municipalities.all()) == [borlange]
+    assert (revision.version, revision.lead, revision.created_by) == (2, release.lead, editor)
+    assert revision.data["tags"] == ["skola"]
+    assert release.events.get(action="edit").comment == "Från skalet."
+    assert draft.version == 2  # the caller's instance is the saved state
+
+    stale = PressRelease.objects.get(pk=draft.pk)
+    with pytest.raises(services.StaleEdit) as refused:
+        services.release_edit(
+            release=stale, by=press_officer, base_version=1, changes={"lead": "Min ingress."}
+        )
+    assert refused.value.current_version == 2
+    changes = {c["field"]: c for c in refused.value.changes_meanwhile["changes"]}
+    assert set(changes) == {"lead", "tags", "municipalities"}
+    assert [e.action for e in refused.value.changes_meanwhile["events"]] == ["edit"]
+    release.refresh_from_db()
+    assert (release.lead, release.version) == ("Redaktörens ingress.", 2)
+    assert release.revisions.count() == 2
+
+
+def test_an_edit_changes_the_content_only_and_checks_who_edits(draft, press_officer, make_release):
+    with pytest.raises(ValueError):
+        services.release_edit(
+            release=draft, by=press_officer, base_version=1, changes={"status": "published"}
+        )
+    published = make_release(title="Redan publicerad")
+    with pytest.raises(PermissionDenied):
+        services.release_edit(
+            release=published, by=press_officer, base_version=1, changes={"title": "Ändrad"}
+        )
+    with pytest.raises(ValidationError):
+        services.release_edit(
+            release=draft, by=press_officer, base_version=1, changes={"title": "x" * 300}
+        )
+    assert PressRelease.objects.get(pk=published.pk).title == "Redan publicerad"
+    assert not ReleaseRevision.objects.exists()
