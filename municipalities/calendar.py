@@ -7,6 +7,8 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 
+from newsroom.core.text import clean_text, single_line
+
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 # A visit with a start time but no end is shown as lasting this long.
 DEFAULT_DURATION = dt.timedelta(hours=2)
@@ -21,7 +23,7 @@ def visit_uid(visit):
 def visit_event(visit):
     event = icalendar.Event()
     event.add("uid", visit_uid(visit))
-    event.add("summary", visit.title)
+    event.add("summary", single_line(visit.title))
     if visit.time:
         start = dt.datetime.combine(visit.date, visit.time, tzinfo=STOCKHOLM)
         event.add("dtstart", start)
@@ -30,8 +32,10 @@ def visit_event(visit):
         event.add("dtstart", visit.date)
         event.add("dtend", visit.date + dt.timedelta(days=1))
     event.add("dtstamp", timezone.now())
-    event.add("location", f"{visit.municipality.name}, {visit.municipality.county.name}")
-    description = "\n\n".join(part for part in (visit.purpose, visit.meets) if part)
+    place = f"{visit.municipality.name}, {visit.municipality.county.name}"
+    event.add("location", single_line(place))
+    # icalendar escapes line breaks in text values; other control characters are dropped.
+    description = "\n\n".join(clean_text(part) for part in (visit.purpose, visit.meets) if part)
     if description:
         event.add("description", description)
     event.add("url", f"{settings.SITE_URL}{visit.get_absolute_url()}")
@@ -45,7 +49,7 @@ def calendar_for(visits, name):
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", single_line(name))
     calendar.add("x-wr-timezone", "Europe/Stockholm")
     for visit in visits:
         calendar.add_component(visit_event(visit))

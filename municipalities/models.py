@@ -7,10 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from newsroom.core.text import ControlCharactersMixin
+
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2200)]
 
 
-class County(models.Model):
+class County(ControlCharactersMixin, models.Model):
     """A Swedish county (län), by its SCB code."""
 
     code = models.CharField(
@@ -34,7 +36,7 @@ class County(models.Model):
         return reverse("municipalities:county", kwargs={"slug": self.slug})
 
 
-class Municipality(models.Model):
+class Municipality(ControlCharactersMixin, models.Model):
     """A Swedish municipality (kommun), by its SCB code."""
 
     code = models.CharField(
@@ -61,7 +63,7 @@ class Municipality(models.Model):
         return reverse("municipalities:municipality", kwargs={"slug": self.slug})
 
 
-class FundingRound(models.Model):
+class FundingRound(ControlCharactersMixin, models.Model):
     """A programme of support that the agency hands out to municipalities."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -107,7 +109,7 @@ class FundingRound(models.Model):
         return range(self.first_year, self.last_year + 1)
 
 
-class Grant(models.Model):
+class Grant(ControlCharactersMixin, models.Model):
     """What one municipality gets from a funding round in one year."""
 
     funding_round = models.ForeignKey(
@@ -187,7 +189,7 @@ class AgencyVisitQuerySet(models.QuerySet):
         return self.filter(date__lt=timezone.localdate()).order_by("-date", "-time")
 
 
-class AgencyVisit(models.Model):
+class AgencyVisit(ControlCharactersMixin, models.Model):
     """The agency visits a municipality."""
 
     class Status(models.TextChoices):

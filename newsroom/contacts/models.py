@@ -2,13 +2,15 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.core.text import ControlCharactersMixin
+
 
 class PressContactQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True)
 
 
-class PressContact(models.Model):
+class PressContact(ControlCharactersMixin, models.Model):
     name = models.CharField(_("name"), max_length=200)
     role = models.CharField(
         _("role"), max_length=200, blank=True, help_text=_("E.g. “Press officer”.")

@@ -1,34 +1,17 @@
-"""vCard 4.0 (RFC 6350) for a press contact."""
+"""vCard 4.0 (RFC 6350) for a press contact, written by vobject.
+
+vobject escapes text values and folds long lines; every value is put on one line first, so
+that no character in a contact's fields (a bare CR, a vertical tab…) starts a property.
+"""
 
 import re
 import uuid
 
+import vobject
 from django.conf import settings
 from django.utils import timezone
 
-
-def _escape(value):
-    # RFC 6350 §3.4: backslash, comma, semicolon and newline are escaped in text values.
-    return (
-        value.replace("\\", "\\\\")
-        .replace(",", "\\,")
-        .replace(";", "\\;")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
-
-
-def _fold(line):
-    """Lines longer than 75 octets are folded (RFC 6350 §3.2), never inside a character."""
-    out, current = [], ""
-    for char in line:
-        if len((current + char).encode()) > 75:
-            out.append(current)
-            current = " " + char
-        else:
-            current += char
-    out.append(current)
-    return "\r\n".join(out)
+from newsroom.core.text import single_line
 
 
 def tel_uri(phone):
@@ -42,30 +25,31 @@ def tel_uri(phone):
 
 
 def vcard(contact, photo_url=""):
-    parts = contact.name.rsplit(" ", 1)
-    given, family = (parts[0], parts[1]) if len(parts) == 2 else ("", contact.name)
+    name = single_line(contact.name).strip()
+    parts = name.rsplit(" ", 1)
+    given, family = (parts[0], parts[1]) if len(parts) == 2 else ("", name)
     uid = uuid.uuid5(uuid.NAMESPACE_URL, f"{settings.SITE_URL}/contacts/{contact.pk}")
-    lines = [
-        "BEGIN:VCARD",
-        "VERSION:4.0",
-        f"FN:{_escape(contact.name)}",
-        f"N:{_escape(family)};{_escape(given)};;;",
-        "KIND:individual",
-    ]
+    card = vobject.vCard()
+    card.add("version").value = "4.0"
+    card.add("fn").value = name
+    card.add("n").value = vobject.vcard.Name(family=family, given=given)
+    card.add("kind").value = "individual"
     if contact.organisation:
-        lines.append(f"ORG:{_escape(contact.organisation)}")
+        card.add("org").value = [single_line(contact.organisation)]
     if contact.role:
-        lines.append(f"TITLE:{_escape(contact.role)}")
+        card.add("title").value = single_line(contact.role)
     if contact.email:
-        lines.append(f"EMAIL;TYPE=work:{contact.email}")
+        email = card.add("email")
+        email.value = single_line(contact.email)
+        email.params["TYPE"] = ["work"]
     if contact.phone:
-        lines.append(f'TEL;VALUE=uri;TYPE="work,voice":{tel_uri(contact.phone)}')
+        tel = card.add("tel")
+        tel.value = tel_uri(single_line(contact.phone))
+        tel.params["VALUE"] = ["uri"]
+        tel.params["TYPE"] = ["work", "voice"]
     if photo_url:
-        lines.append(f"PHOTO:{photo_url}")
-    lines += [
-        f"URL:{settings.SITE_URL}{contact.get_absolute_url()}",
-        f"UID:urn:uuid:{uid}",
-        f"REV:{timezone.now():%Y%m%dT%H%M%SZ}",
-        "END:VCARD",
-    ]
-    return "".join(_fold(line) + "\r\n" for line in lines)
+        card.add("photo").value = photo_url
+    card.add("url").value = f"{settings.SITE_URL}{contact.get_absolute_url()}"
+    card.add("uid").value = f"urn:uuid:{uid}"
+    card.add("rev").value = f"{timezone.now():%Y%m%dT%H%M%SZ}"
+    return card.serialize()

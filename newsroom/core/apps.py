@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,7 +9,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Newsroom")
 
     def ready(self):
+        from taggit.models import Tag
+
         from .roles import sync_roles_after_migrate
+        from .text import tag_name_on_one_line
+
+        pre_save.connect(tag_name_on_one_line, sender=Tag, dispatch_uid="newsroom.tag_one_line")
 
         post_migrate.connect(
             sync_roles_after_migrate, sender=self, dispatch_uid="newsroom.sync_roles"

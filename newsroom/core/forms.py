@@ -1,6 +1,7 @@
 import unicodedata
 
 from django import forms
+from django.db import models
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,32 @@ def is_local_path(url):
         and not any(unicodedata.category(char) == "Cc" for char in url)
         and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
     )
+
+
+# The widest integer key any supported database stores (a signed 64-bit bigint).
+_BIGINT = 2**63
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField over an integer key that refuses, as an invalid choice, an
+    id no database column can hold: SQLite raises OverflowError on one (a 500)."""
+
+    def _check_values(self, value):
+        opts = self.queryset.model._meta
+        field = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
+        if isinstance(field, models.IntegerField | models.AutoField):
+            for pk in value:
+                try:
+                    in_range = -_BIGINT <= int(str(pk)) < _BIGINT
+                except (TypeError, ValueError):
+                    in_range = True  # the parent reports what is not a number
+                if not in_range:
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": pk},
+                    )
+        return super()._check_values(value)
 
 
 class ContentReportForm(forms.ModelForm):

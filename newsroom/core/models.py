@@ -3,8 +3,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .text import ControlCharactersMixin
 
-class Agency(models.Model):
+
+class Agency(ControlCharactersMixin, models.Model):
     """The newsroom's owner: one row, edited in the admin."""
 
     # A constant unique column with a check constraint keeps the table to a single row.
@@ -60,7 +62,7 @@ class Agency(models.Model):
         return cls.objects.first() or cls(name=str(_("Newsroom")))
 
 
-class ContentReport(models.Model):
+class ContentReport(ControlCharactersMixin, models.Model):
     """“Report this content”: a reader tells the editors that something on a page is wrong."""
 
     class Reason(models.TextChoices):

@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from newsroom.core.text import ControlCharactersMixin
+
 
 class Licence(models.TextChoices):
     FREE_EDITORIAL = "free-editorial", _("Free to use in editorial contexts, with credit")
@@ -12,7 +14,7 @@ class Licence(models.TextChoices):
     ALL_RIGHTS = "all-rights-reserved", _("All rights reserved: ask before use")
 
 
-class Image(models.Model):
+class Image(ControlCharactersMixin, models.Model):
     file = models.ImageField(
         _("file"), upload_to="images/%Y/%m/", width_field="width", height_field="height"
     )
@@ -53,7 +55,7 @@ class Image(models.Model):
         return reverse("mediabank:image", kwargs={"pk": self.pk})
 
 
-class Document(models.Model):
+class Document(ControlCharactersMixin, models.Model):
     file = models.FileField(_("file"), upload_to="documents/%Y/%m/")
     title = models.CharField(pgettext_lazy("image or document", "title"), max_length=200)
     size = models.PositiveBigIntegerField(_("size (bytes)"), default=0, editable=False)

@@ -8,11 +8,13 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from municipalities.models import Municipality
 from newsroom.core.models import Agency
+from newsroom.core.text import clean_text, single_line
 
 from .models import PressRelease, public_tags
 
@@ -76,7 +78,39 @@ def _feed_scope(scope, value, agency):
     raise Http404("No such feed.")
 
 
+def _xml_safe(value):
+    """XML 1.0 forbids most control characters: a string that holds one (a row saved before
+    validation refused them) would make the whole feed answer 500."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list | tuple):
+        return [_xml_safe(item) for item in value]
+    return value
+
+
+class XmlSafeFeedMixin:
+    """Every string of the feed and its items goes out without control characters."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.feed = {key: _xml_safe(value) for key, value in self.feed.items()}
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **kwargs)
+        self.items[-1] = {key: _xml_safe(value) for key, value in self.items[-1].items()}
+
+
+class SafeRssFeed(XmlSafeFeedMixin, Rss201rev2Feed):
+    pass
+
+
+class SafeAtomFeed(XmlSafeFeedMixin, Atom1Feed):
+    pass
+
+
 class ReleaseRssFeed(Feed):
+    feed_type = SafeRssFeed
+
     def get_object(self, request, scope=None, value=None):
         return feed_scope(scope, value)
 
@@ -98,10 +132,12 @@ class ReleaseRssFeed(Feed):
         )
 
     def item_title(self, item):
-        return item.title
+        return single_line(item.title)
 
     def item_description(self, item):
-        return item.lead
+        # RSS descriptions and Atom summaries are HTML (Django's Atom says type="html"): the
+        # plain-text lead is escaped once for HTML here, and once more for XML when written.
+        return escape(item.lead)
 
     def item_link(self, item):
         return item.get_absolute_url()
@@ -117,7 +153,7 @@ class ReleaseRssFeed(Feed):
 
 
 class ReleaseAtomFeed(ReleaseRssFeed):
-    feed_type = Atom1Feed
+    feed_type = SafeAtomFeed
 
     def subtitle(self, obj):
         return self.description(obj)

@@ -10,6 +10,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
 from municipalities.models import AgencyVisit, TaggedVisit
+from newsroom.core.text import ControlCharactersMixin
 
 from .sanitize import sanitize_html
 
@@ -55,7 +56,7 @@ class PressReleaseQuerySet(models.QuerySet):
         )
 
 
-class PressRelease(models.Model):
+class PressRelease(ControlCharactersMixin, models.Model):
     class Kind(models.TextChoices):
         PRESS_RELEASE = "press_release", _("Press release")
         NEWS = "news", _("News")
@@ -299,7 +300,7 @@ def public_tags():
     )
 
 
-class Quote(models.Model):
+class Quote(ControlCharactersMixin, models.Model):
     release = models.ForeignKey(
         PressRelease, on_delete=models.CASCADE, related_name="quotes", verbose_name=_("release")
     )

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "newsroom.core.middleware.RefuseNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -229,6 +230,8 @@ def _tag_url(tag):
 
 
 ABSOLUTE_URL_OVERRIDES = {"taggit.tag": _tag_url}
+# Tags typed in a form: control characters separate tags as spaces do (newsroom/core/text.py).
+TAGGIT_TAGS_FROM_STRING = "newsroom.core.text.parse_tags"
 
 # Subscriptions and email delivery (newsroom/subscriptions). The README's configuration
 # table describes each; the environment overrides the ones an operator would tune.

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from municipalities.models import County, Municipality
+from newsroom.core.forms import IdsChoiceField
 from newsroom.releases.models import PressRelease, public_tags
 
 from .models import Subscriber
@@ -58,7 +59,7 @@ class TopicsForm(NoLineBreaksMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked means every kind."),
     )
-    tags = forms.ModelMultipleChoiceField(
+    tags = IdsChoiceField(
         label=_("Tags"),
         queryset=Tag.objects.none(),
         required=False,

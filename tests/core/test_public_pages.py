@@ -289,7 +289,7 @@ def test_bad_addresses_are_404_not_500(client, agency, path):
     "path",
     [
         "/sv/search/?q=" + "å" * 5000,
-        "/sv/search/?q=%00%01",
+        "/sv/search/?q=%01%02",  # a NUL is a 400 everywhere: tests/core/test_bad_addresses.py
         "/sv/search/?q=" + "%27%22%3B--+%3Cscript%3E",
         "/sv/search/?q=a&year=x&page=1",
         "/sv/visits/?municipality=abc",
