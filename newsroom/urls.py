@@ -1,12 +1,14 @@
+import re
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from newsroom import views
+from newsroom import media, views
 from newsroom.core import urls as core_urls
 from newsroom.core import views as core_views
 from newsroom.sitemaps import SITEMAPS
@@ -25,6 +27,12 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    # Uploads, each by its owner's rule (never MEDIA_ROOT served as it lies, DEBUG or not).
+    re_path(
+        rf"^{re.escape(settings.MEDIA_URL.strip('/'))}/(?P<name>.+)$",
+        media.serve_media,
+        name="media",
+    ),
 ]
 
 urlpatterns += i18n_patterns(
@@ -36,8 +44,3 @@ urlpatterns += i18n_patterns(
     path("subscribe/", include("newsroom.subscriptions.urls")),
     prefix_default_language=True,
 )
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -2,6 +2,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.core.files import RandomPath
+from newsroom.core.images import CleanImageField
 from newsroom.core.text import ControlCharactersMixin
 
 
@@ -18,7 +20,9 @@ class PressContact(ControlCharactersMixin, models.Model):
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    photo = models.ImageField(_("photo"), upload_to="contacts/", blank=True)
+    photo = CleanImageField(
+        _("photo"), upload_to=RandomPath("contacts/"), max_length=255, blank=True
+    )
     is_public = models.BooleanField(
         _("public"), default=True, help_text=_("Shown in the public newsroom and on releases.")
     )

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .files import RandomPath
+from .images import CleanImageField
 from .text import ControlCharactersMixin
 
 
@@ -23,7 +25,7 @@ class Agency(ControlCharactersMixin, models.Model):
     boilerplate_en = models.TextField(
         _("about us (English)"), blank=True, help_text=_("Shown on English releases.")
     )
-    logo = models.ImageField(_("logo"), upload_to="agency/", blank=True)
+    logo = CleanImageField(_("logo"), upload_to=RandomPath("agency/"), max_length=255, blank=True)
     website = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)

@@ -1,28 +1,20 @@
-"""Upload forms of the image bank: every image and document passes `validators.py`."""
+"""Upload forms of the image bank: images pass `newsroom.core.images`, documents
+`validators.py`."""
 
 from pathlib import Path
 
 from django import forms
-from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.core.images import CleanImageFormField
+
 from .models import Document, Image
-from .validators import clean_image_upload, validate_document_upload
+from .validators import validate_document_upload
 
-
-class ImageUploadField(forms.FileField):
-    """A file field that accepts only what `clean_image_upload` passes, cleaned of EXIF."""
-
-    widget = forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
-
-    def to_python(self, data):
-        upload = super().to_python(data)
-        if upload is None or not isinstance(upload, UploadedFile):
-            return upload
-        clean = clean_image_upload(upload)
-        name = f"{Path(upload.name).stem[:80] or 'image'}.{clean.extension}"
-        return SimpleUploadedFile(name, clean.content, content_type=f"image/{clean.format.lower()}")
+# The image bank's upload field: the newsroom's one image validator and cleaner.
+ImageUploadField = CleanImageFormField
 
 
 class ImageForm(forms.ModelForm):

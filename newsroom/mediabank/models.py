@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from newsroom.core.files import RandomPath
+from newsroom.core.images import CleanImageField
 from newsroom.core.text import ControlCharactersMixin
 
 
@@ -15,8 +17,12 @@ class Licence(models.TextChoices):
 
 
 class Image(ControlCharactersMixin, models.Model):
-    file = models.ImageField(
-        _("file"), upload_to="images/%Y/%m/", width_field="width", height_field="height"
+    file = CleanImageField(
+        _("file"),
+        upload_to=RandomPath("images/%Y/%m/"),
+        max_length=255,
+        width_field="width",
+        height_field="height",
     )
     title = models.CharField(pgettext_lazy("image or document", "title"), max_length=200)
     caption = models.TextField(_("caption"), blank=True)
@@ -51,12 +57,32 @@ class Image(ControlCharactersMixin, models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # A new file (a new upload, or another file put in place) gets its renditions made by
+        # the worker right after the commit.
+        name = self.file.name if self.file else None
+        new_file = bool(name) and (
+            not self.file._committed or name != getattr(self, "_stored_file", None)
+        )
+        super().save(*args, **kwargs)
+        self._stored_file = self.file.name if self.file else None
+        if new_file:
+            from .tasks import enqueue_renditions_on_commit
+
+            enqueue_renditions_on_commit(self.pk)
+
     def get_absolute_url(self):
         return reverse("mediabank:image", kwargs={"pk": self.pk})
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        image = super().from_db(db, field_names, values)
+        image._stored_file = image.__dict__.get("file")
+        return image
+
 
 class Document(ControlCharactersMixin, models.Model):
-    file = models.FileField(_("file"), upload_to="documents/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=RandomPath("documents/%Y/%m/"), max_length=255)
     title = models.CharField(pgettext_lazy("image or document", "title"), max_length=200)
     size = models.PositiveBigIntegerField(_("size (bytes)"), default=0, editable=False)
     content_type = models.CharField(

@@ -1,7 +1,12 @@
-from django.http import FileResponse, Http404
+from pathlib import Path
+
+from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
 from django.views.generic import DetailView, ListView
+
+from newsroom.core.files import send_file
 
 from . import renditions
 from .models import Image
@@ -46,6 +51,10 @@ def download(request, pk, size):
     if size not in renditions.SIZES:
         raise Http404("No such size.")
     image = get_object_or_404(public_images(), pk=pk)
-    path = renditions.rendition_path(image, size)
+    try:
+        path = renditions.rendition_path(image, size)
+    except (renditions.RenditionError, FileNotFoundError):
+        raise Http404("This image cannot be downloaded.") from None
     filename = f"{slugify(image.title) or f'image-{image.pk}'}-{size}{path.suffix}"
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=filename)
+    name = path.relative_to(Path(settings.MEDIA_ROOT)).as_posix()
+    return send_file(request, name, public=True, as_attachment=True, filename=filename)

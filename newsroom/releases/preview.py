@@ -33,12 +33,17 @@ class ReleasePreviewView(ReleaseDetailView, _AnyRelease):
     """The public page of one release, chosen by pk, marked as a preview."""
 
     release_pk = None
+    # The link's token, put on the page's media addresses so that its holder gets the files.
+    preview_token = None
 
     def get_object(self, queryset=None):
         return (queryset or self.get_queryset()).get(pk=self.release_pk)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"preview": True}
+        return super().get_context_data(**kwargs) | {
+            "preview": True,
+            "preview_token": self.preview_token,
+        }
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
@@ -48,8 +53,8 @@ class ReleasePreviewView(ReleaseDetailView, _AnyRelease):
         return response
 
 
-def render_preview(request, release):
-    return ReleasePreviewView.as_view(release_pk=release.pk)(request)
+def render_preview(request, release, token=None):
+    return ReleasePreviewView.as_view(release_pk=release.pk, preview_token=token)(request)
 
 
 def preview_by_token(request, token):
@@ -64,4 +69,4 @@ def preview_by_token(request, token):
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
     with translation.override(link.release.language):
-        return render_preview(request, link.release)
+        return render_preview(request, link.release, token=token)

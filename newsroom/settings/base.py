@@ -149,6 +149,17 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploads are never served as they lie: a view decides who may have each file, then hands it
+# out itself (`django`) or has the proxy stream it from an internal location: nginx with
+# X-Accel-Redirect (`nginx`), Apache's mod_xsendfile with X-Sendfile (`apache`).
+MEDIA_SERVE = env("MEDIA_SERVE", "django")
+if MEDIA_SERVE not in ("django", "nginx", "apache"):
+    raise ImproperlyConfigured("MEDIA_SERVE must be django, nginx or apache.")
+# nginx's `internal` location that maps onto MEDIA_ROOT (see the README).
+MEDIA_INTERNAL_URL = env("MEDIA_INTERNAL_URL", "/_protected_media/")
+# How long browsers and shared caches may keep a public file (seconds); a withdrawn
+# release's files leave caches after this at the latest.
+MEDIA_MAX_AGE = int(env("MEDIA_MAX_AGE", 600))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
