@@ -35,6 +35,9 @@ SIZES = {
 }
 JPEG_QUALITY = {"original": 92}
 DEFAULT_JPEG_QUALITY = 85
+# Progressive and optimised JPEGs make the encoder hold every coefficient of the picture (and
+# Pillow a buffer of a byte per pixel): worth it for web sizes, not for the full size.
+PLAIN_JPEG_SIZES = {"original"}
 
 
 class RenditionError(Exception):
@@ -107,17 +110,20 @@ def _build(source, size, longest, target_stem):
         # Decode at 1/2, 1/4 or 1/8 scale, no smaller than the rendition: a 59-megapixel
         # JPEG becomes a few megapixels in memory instead of 177 MB.
         source.draft(None, (longest, longest))
-    picture = ImageOps.exif_transpose(source)
+    # Turned upright in place: no second copy of the pixels when there is nothing to turn.
+    ImageOps.exif_transpose(source, in_place=True)
+    picture = source
     if longest and max(picture.size) > longest:
         picture.thumbnail((longest, longest), PILImage.Resampling.LANCZOS)
     extension = _extension(source_format)
     target = target_stem.with_name(f"{target_stem.name}.{extension}")
     directory = target.parent
     if extension == "jpg":
+        plain = size in PLAIN_JPEG_SIZES
         options = {
             "quality": JPEG_QUALITY.get(size, DEFAULT_JPEG_QUALITY),
-            "optimize": True,
-            "progressive": True,
+            "optimize": not plain,
+            "progressive": not plain,
         }
         if picture.mode not in ("RGB", "L"):
             picture = picture.convert("RGB")
