@@ -87,8 +87,10 @@ def main():
     with tempfile.TemporaryDirectory(prefix="bench-renditions-") as media:
         source = Path(media) / "source.jpg"
         width, height = make_jpeg(source, args.megapixels)
-        print(f"source: {width}×{height} JPEG, {source.stat().st_size / 1e6:.1f} MB; "
-              f"code from {args.source}")
+        print(
+            f"source: {width}×{height} JPEG, {source.stat().st_size / 1e6:.1f} MB; "
+            f"code from {args.source}"
+        )
         for size in args.sizes.split(","):
             env = {
                 **os.environ,
@@ -103,7 +105,11 @@ def main():
             started = time.perf_counter()
             out = subprocess.run(
                 [sys.executable, "-c", CHILD, size, str(args.threads), str(source)],
-                env=env, cwd=args.source, capture_output=True, text=True, timeout=600,
+                env=env,
+                cwd=args.source,
+                capture_output=True,
+                text=True,
+                timeout=600,
             )
             if out.returncode:
                 print(out.stderr[-2000:])

@@ -14,6 +14,7 @@ beyond `MEDIABANK_MAX_IMAGE_PIXELS` is decoded at all.
 
 import fcntl
 import hashlib
+import logging
 import os
 import tempfile
 from contextlib import contextmanager
@@ -25,6 +26,8 @@ from PIL import Image as PILImage
 from PIL import ImageOps
 
 from newsroom.core.images import save_clean
+
+logger = logging.getLogger(__name__)
 
 # name: (longest side in pixels or None for the full size, label)
 SIZES = {
@@ -173,5 +176,12 @@ def offered_sizes(image):
 
 
 def build_renditions(image):
-    """Every offered size of an image, made now where missing (each under its lock)."""
-    return [rendition_path(image, size) for size in offered_sizes(image)]
+    """Every offered size of an image, made now where missing (each under its lock). A size
+    that cannot be made is logged and skipped: its download answers 404."""
+    made = []
+    for size in offered_sizes(image):
+        try:
+            made.append(rendition_path(image, size))
+        except (RenditionError, FileNotFoundError):
+            logger.warning("No %s rendition of image %s.", size, image.pk, exc_info=True)
+    return made

@@ -166,3 +166,15 @@ def test_a_web_size_of_a_huge_jpeg_is_decoded_at_reduced_scale(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     memory = json.loads(result.stdout.strip().splitlines()[-1])
     assert memory["after"] - memory["before"] < 40, memory
+
+
+def test_the_task_skips_a_size_it_cannot_make_and_finishes(db, settings, caplog):
+    from newsroom.mediabank.tasks import build_image_renditions
+
+    image = new_image(1000, 800)
+    settings.MEDIABANK_MAX_IMAGE_PIXELS = 500_000
+    assert build_image_renditions.call(image.pk) == 0
+    assert "No original rendition of image" in caplog.text
+    settings.MEDIABANK_MAX_IMAGE_PIXELS = 1_000_000
+    assert build_image_renditions.call(image.pk) == len(renditions.offered_sizes(image)) == 2
+    assert build_image_renditions.call(image.pk + 1000) == 0  # a deleted image: nothing to do
