@@ -139,6 +139,27 @@ def clean_image_upload(upload):
     )
 
 
+# JPEG segments a clean file may hold: APP0 (JFIF), APP2 (ICC profile), APP14 (Adobe colour
+# transform). APP1 (EXIF, XMP), APP13 (IPTC) and the others are metadata.
+CLEAN_JPEG_SEGMENTS = {"APP0", "APP2", "APP14"}
+METADATA_INFO = {"exif", "xmp", "comment", "photoshop", "XML:com.adobe.xmp"}
+
+
+def needs_cleaning(content):
+    """Whether stored image bytes are of a format we do not take, or hold anything that
+    `save_clean` would not have written."""
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            if image.format not in ALLOWED_IMAGE_FORMATS:
+                return True
+            if METADATA_INFO & set(image.info) or getattr(image, "text", None):
+                return True
+            applist = getattr(image, "applist", [])
+            return any(marker not in CLEAN_JPEG_SEGMENTS for marker, _data in applist)
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return True  # not even an image: let the cleaner say so
+
+
 class CleanedImageFile(SimpleUploadedFile):
     """An image that `clean_image_upload` has passed and cleaned: stored as it is."""
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image as PILImage
 
@@ -155,3 +156,40 @@ def test_a_palette_png_keeps_its_transparency(editor_client, media):
     assert response.status_code == 302
     with PILImage.open(media / PressContact.objects.get().photo.name) as stored:
         assert stored.info.get("transparency") == 1
+
+
+def store_raw(media, name, content):
+    """A file stored as the newsroom used to store it: as uploaded."""
+    (media / name).parent.mkdir(parents=True, exist_ok=True)
+    (media / name).write_bytes(content)
+    return name
+
+
+def test_images_stored_before_the_cleaner_are_cleaned_by_a_command(agency, media):
+    contact = PressContact.objects.create(name="Lena Holm")
+    PressContact.objects.filter(pk=contact.pk).update(
+        photo=store_raw(media, "contacts/lena.jpg", dirty_jpeg())
+    )
+    Agency.objects.filter(pk=agency.pk).update(logo=store_raw(media, "agency/logo.gif", gif()))
+    already_clean = Image(title="Ren", alt_text="Ren")
+    already_clean.file.save("ren.jpg", ContentFile(dirty_jpeg()))
+    clean_name = already_clean.file.name
+
+    out, err = io.StringIO(), io.StringIO()
+    call_command("clean_stored_images", "--dry-run", stdout=out, stderr=err)
+    assert "1 cleaned, 1 already clean, 1 refused" in out.getvalue()
+    assert (media / "contacts/lena.jpg").exists()
+
+    call_command("clean_stored_images", stdout=out, stderr=err)
+    contact.refresh_from_db()
+    assert contact.photo.name.startswith("contacts/") and contact.photo.name != "contacts/lena.jpg"
+    assert not (media / "contacts/lena.jpg").exists()
+    assert_clean(media / contact.photo.name)
+    # A GIF is reported and left as it is; a clean image is not touched.
+    assert "agency/logo.gif" in err.getvalue()
+    assert Agency.objects.get().logo.name == "agency/logo.gif"
+    assert Image.objects.get().file.name == clean_name
+
+    out = io.StringIO()
+    call_command("clean_stored_images", stdout=out, stderr=io.StringIO())
+    assert "0 cleaned, 2 already clean, 1 refused" in out.getvalue()
