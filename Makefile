@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate compilemessages demo worker lint messages clean
+.PHONY: run test chromium install migrate compilemessages demo worker lint messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,8 +42,26 @@ run: demo
 worker: install
 	$(BIN)/python manage.py db_worker
 
-test: compilemessages
-	$(BIN)/pytest $(PYTEST_ARGS)
+# The suite in parallel (pytest-xdist, one worker per core, each with its own test
+# database, its own live server and Chromium): `make test TEST_WORKERS=0` runs it serially.
+TEST_WORKERS ?= auto
+test: compilemessages chromium
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# The browser tests drive Debian's Chromium; install it when missing and we may (root, apt).
+# Without it they are skipped, and the run says so loudly.
+CHROMIUM_PATH ?= /usr/bin/chromium
+chromium:
+	@if [ ! -x "$(CHROMIUM_PATH)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "$(CHROMIUM_PATH) is missing: installing Debian's chromium with apt-get."; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -q && apt-get install -y -q chromium \
+	      || echo "!!! apt-get could not install chromium: the browser tests will be skipped."; \
+	  else \
+	    echo "!!! $(CHROMIUM_PATH) is missing and apt-get cannot run here: the browser tests will be skipped."; \
+	  fi; \
+	fi
 
 lint: install
 	$(BIN)/ruff check .

@@ -5,6 +5,8 @@ import itertools
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from municipalities.models import AgencyVisit, County, FundingRound, Grant, Municipality
@@ -22,6 +24,36 @@ _seq = itertools.count(1)
 def reference_data(db):
     """All 21 counties and 290 municipalities, from the fixture."""
     call_command("loaddata", "fixtures/municipalities.json", verbosity=0)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_root(tmp_path_factory):
+    """Uploads of the whole run go to one temporary folder (tests may narrow it further)."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
+@pytest.fixture(scope="module")
+def _demo_newsroom(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo newsroom, loaded once per module that asks for it, never committed.
+
+    It is loaded inside a transaction that is rolled back when the module is done; each
+    test's own transaction nests in it as a savepoint (as with TestCase.setUpTestData), so
+    a test sees the demo and its own changes vanish after it. A module that asks for the
+    demo should ask for it in every test (`pytestmark = pytest.mark.usefixtures("demo")`):
+    a test of the same module that does not would see it too.
+    """
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        with transaction.atomic():
+            call_command("load_demo", no_users=True, verbosity=0)
+            yield
+            transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(_demo_newsroom, db):
+    """The demo newsroom (reference data, releases, visits, contacts, images)."""
 
 
 @pytest.fixture

@@ -1,15 +1,16 @@
 """Browser tests: Playwright driving Debian's Chromium against pytest-django's live server.
 
 Playwright's own browser download cannot work on these machines, so the tests use
-/usr/bin/chromium, installed here with apt-get when it is missing. Only when it truly
-cannot be installed are the browser tests skipped, and the run says so loudly.
+/usr/bin/chromium, which `make test` installs with apt-get when it is missing (the
+Makefile's `chromium` target). When it is missing all the same, the browser tests are
+skipped and the run says so loudly.
 """
 
 import os
-import shutil
-import subprocess
 
 import pytest
+from django.core.management import call_command
+from django.test.utils import override_settings
 
 # pytest-django's live server runs the ORM from Playwright's event loop thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -31,41 +32,61 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 
-_missing_reason = None
+MISSING = f"{CHROMIUM} is missing (`make test` installs it with apt-get when run as root)"
 
 
-def _ensure_chromium():
-    """Install Debian's Chromium when missing; return a reason string if that fails."""
-    if os.path.exists(CHROMIUM):
-        return None
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        return f"{CHROMIUM} is missing and apt-get cannot be run here to install it"
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", "chromium"]):
-        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
-        if result.returncode != 0:
-            return f"`{' '.join(command)}` failed: {result.stderr.strip()[-500:]}"
-    return None if os.path.exists(CHROMIUM) else f"{CHROMIUM} is still missing after apt-get"
-
-
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    global _missing_reason
+    # Marked before `-m` selects: `make test` runs `-m "not browser"`, then `-m browser`.
     browser_items = [item for item in items if "tests/browser/" in str(item.fspath)]
     for item in browser_items:
         item.add_marker(pytest.mark.browser)
-    if not browser_items:
-        return
-    _missing_reason = _ensure_chromium()
-    if _missing_reason:
-        skip = pytest.mark.skip(reason=f"BROWSER TESTS SKIPPED: {_missing_reason}")
+    if browser_items and not os.path.exists(CHROMIUM):
+        skip = pytest.mark.skip(reason=f"BROWSER TESTS SKIPPED: {MISSING}")
         for item in browser_items:
             item.add_marker(skip)
 
 
 def pytest_terminal_summary(terminalreporter):
-    if _missing_reason:
+    skipped = terminalreporter.stats.get("skipped", [])
+    if any("BROWSER TESTS SKIPPED" in str(report.longrepr) for report in skipped):
         terminalreporter.section("BROWSER TESTS SKIPPED", sep="!", red=True, bold=True)
-        terminalreporter.write_line(f"Chromium could not be installed: {_missing_reason}", red=True)
+        terminalreporter.write_line(MISSING, red=True)
+
+
+@pytest.fixture(scope="module")
+def demo_site(live_server, django_db_blocker, tmp_path_factory):
+    """The demo newsroom, loaded once per module and committed, served by the live server.
+
+    The module's tests read it (a report one of them sends stays until the end); the
+    database is flushed when the module is done, as after any transactional test.
+    """
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        call_command("load_demo", no_users=True, verbosity=0)
+        try:
+            yield live_server
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _live_server_helper(request):
+    """pytest-django's helper of the same name, except for tests on `demo_site`.
+
+    Its version gives every test that uses the live server a transactional database,
+    flushed after the test, which would take the demo with it: tests on the demo site read
+    the data `demo_site` committed for their module instead.
+    """
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    if "demo_site" not in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+    live_server = request.getfixturevalue("live_server")
+    live_server._live_server_modified_settings.enable()
+    yield
+    live_server._live_server_modified_settings.disable()
 
 
 @pytest.fixture(scope="session")

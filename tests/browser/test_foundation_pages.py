@@ -1,25 +1,18 @@
 """The two foundation pages in a real browser, with an accessibility audit each."""
 
 import pytest
-from django.core.management import call_command
-
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("load_demo", no_users=True, verbosity=0)
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
-def test_home_page_passes_axe(page, live_server, demo, axe_audit, language):
+def test_home_page_passes_axe(page, live_server, demo_site, axe_audit, language):
     page.goto(f"{live_server.url}/{language}/")
     assert page.locator("h1").count() == 1
     axe_audit(page)
 
 
-def test_reader_reads_the_borlange_release_and_its_translation(page, live_server, demo, axe_audit):
+def test_reader_reads_the_borlange_release_and_its_translation(
+    page, live_server, demo_site, axe_audit
+):
     page.goto(f"{live_server.url}/sv/releases/delegationen-mot-segregation-besoker-borlange/")
     assert page.locator("h1").inner_text() == "Delegationen mot segregation besöker Borlänge"
     assert page.get_by_text("kommunstyrelsens ordförande").is_visible()

@@ -1,9 +1,6 @@
 """The public newsroom in a real browser: a journalist's errand, and axe on every page type."""
 
 import pytest
-from django.core.management import call_command
-
-pytestmark = pytest.mark.django_db(transaction=True)
 
 PAGE_TYPES = {
     "home": "/",
@@ -29,21 +26,15 @@ PAGE_TYPES = {
 }
 
 
-@pytest.fixture
-def demo(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("load_demo", no_users=True, verbosity=0)
-
-
 @pytest.mark.parametrize("language", ["sv", "en"])
 @pytest.mark.parametrize("name", list(PAGE_TYPES))
-def test_every_public_page_type_passes_axe(page, live_server, demo, axe_audit, name, language):
+def test_every_public_page_type_passes_axe(page, live_server, demo_site, axe_audit, name, language):
     page.goto(f"{live_server.url}/{language}{PAGE_TYPES[name]}")
     assert page.locator("h1").count() == 1
     axe_audit(page)
 
 
-def test_report_error_and_thanks_pages_pass_axe(page, live_server, demo, axe_audit):
+def test_report_error_and_thanks_pages_pass_axe(page, live_server, demo_site, axe_audit):
     page.goto(f"{live_server.url}/sv/releases/delegationen-mot-segregation-besoker-borlange/")
     page.locator("summary").click()
     page.get_by_role("button", name="Skicka rapporten").click()  # empty: errors
@@ -57,7 +48,7 @@ def test_report_error_and_thanks_pages_pass_axe(page, live_server, demo, axe_aud
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
-def test_at_320_pixels_nothing_overflows(page, live_server, demo, language):
+def test_at_320_pixels_nothing_overflows(page, live_server, demo_site, language):
     page.set_viewport_size({"width": 320, "height": 800})
     for path in PAGE_TYPES.values():
         page.goto(f"{live_server.url}/{language}{path}")
@@ -65,7 +56,7 @@ def test_at_320_pixels_nothing_overflows(page, live_server, demo, language):
         assert overflow <= 320, f"{path} is {overflow}px wide at 320"
 
 
-def test_journalist_searches_filters_opens_and_downloads(page, live_server, demo):
+def test_journalist_searches_filters_opens_and_downloads(page, live_server, demo_site):
     page.goto(f"{live_server.url}/sv/")
     # Search from the box on every page.
     page.locator("#site-search-q").fill("Borlänge")
@@ -102,7 +93,7 @@ def test_journalist_searches_filters_opens_and_downloads(page, live_server, demo
         assert picture.size == (1200, 800)
 
 
-def test_journalist_downloads_a_web_size_from_the_image_bank(page, live_server, demo):
+def test_journalist_downloads_a_web_size_from_the_image_bank(page, live_server, demo_site):
     page.goto(f"{live_server.url}/en/images/")
     assert page.locator(".image-card").count() >= 1
     page.locator(".image-card__title a").first.click()
@@ -114,7 +105,7 @@ def test_journalist_downloads_a_web_size_from_the_image_bank(page, live_server, 
         assert max(picture.size) == 640
 
 
-def test_a_release_prints_without_navigation_and_with_its_address(page, live_server, demo):
+def test_a_release_prints_without_navigation_and_with_its_address(page, live_server, demo_site):
     page.goto(f"{live_server.url}/sv{PAGE_TYPES['release']}")
     page.emulate_media(media="print")
     assert not page.locator(".site-header").is_visible()

@@ -1,77 +1,12 @@
-"""Every public page in both languages on the demo newsroom; reports; errors; query counts."""
+"""Reports, errors and query counts of the public pages (the demo pages: test_demo_pages.py)."""
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from newsroom.core.models import ContentReport
 from tests.conftest import attach_images
-
-BORLANGE_RELEASE = "/releases/delegationen-mot-segregation-besoker-borlange/"
-DEMO_PAGES = [
-    "/",
-    "/releases/",
-    "/releases/?kind=press_release&year=2018",
-    BORLANGE_RELEASE,
-    "/search/?q=segregation",
-    "/search/",
-    "/tags/segregation/",
-    "/municipalities/",
-    "/municipalities/borlange/",
-    "/counties/dalarnas-lan/",
-    "/visits/",
-    "/visits/2018-11-28-besok-i-borlange/",
-    "/funding/",
-    "/funding/sarskilt-stod-2018-2020/",
-    "/contacts/",
-    "/contacts/1/",
-    "/images/",
-    "/images/1/",
-    "/accessibility/",
-    "/report/?page=/sv/",
-]
-
-
-@pytest.fixture
-def demo(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("load_demo", no_users=True, verbosity=0)
-
-
-@pytest.mark.parametrize("language", ["sv", "en"])
-@pytest.mark.parametrize("path", DEMO_PAGES)
-def test_every_public_page_renders_in_both_languages(client, demo, language, path):
-    response = client.get(f"/{language}{path}")
-    assert response.status_code == 200, path
-    content = response.content.decode()
-    assert f'<html lang="{language}">' in content
-    assert content.count("<h1") == 1
-    assert 'class="skip-link"' in content and 'id="main"' in content
-    assert 'role="search"' in content
-    # The other language's link says which language it is in.
-    other = "en" if language == "sv" else "sv"
-    assert f'hreflang="{other}" lang="{other}"' in content
-    # Nothing from another host is loaded: no CDN, no external font or script.
-    assert "<script src" not in content
-    assert 'rel="stylesheet" href="/static/' in content
-
-
-def test_demo_example_grants_are_labelled_wherever_amounts_show(client, demo):
-    for path in ("/sv/funding/sarskilt-stod-2018-2020/", "/sv/municipalities/borlange/"):
-        assert 'class="example-notice"' in client.get(path).content.decode(), path
-
-
-def test_home_page_shows_releases_visits_contacts_and_a_subscribe_spot(client, demo):
-    response = client.get("/sv/")
-    content = response.content.decode()
-    assert len(response.context["latest_releases"]) == 6
-    assert [v.title for v in response.context["upcoming_visits"]][0] == "Besök i Gävle (exempel)"
-    assert "Lena Holm" in content
-    assert "Utkast: ny vägledning" not in content
-    assert "Inbjudan till vårens nätverksträff" not in content
-
 
 # Report this content ---------------------------------------------------------------------
 
