@@ -21,7 +21,7 @@ def client_key(group, request):
     `CLIENT_IP_HEADER` names the header the proxy sets (e.g. HTTP_X_FORWARDED_FOR); its last
     entry is the one our own proxy added, so a client cannot forge it away.
     """
-    header = getattr(settings, "CLIENT_IP_HEADER", None)
+    header = settings.CLIENT_IP_HEADER
     forwarded = request.META.get(header, "") if header else ""
     if forwarded:
         return forwarded.split(",")[-1].strip()

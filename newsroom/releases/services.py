@@ -531,7 +531,7 @@ def release_preview_link_create(*, release, by, days=None):
         raise TransitionError(
             _("Only a release that is not public yet can have a preview link."), code="state"
         )
-    days = days or getattr(settings, "RELEASE_PREVIEW_DAYS", 7)
+    days = days or settings.RELEASE_PREVIEW_DAYS
     now = timezone.now()
     release.preview_links.filter(revoked_at__isnull=True).update(revoked_at=now)
     link = PreviewLink.objects.create(

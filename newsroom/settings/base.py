@@ -245,22 +245,31 @@ ABSOLUTE_URL_OVERRIDES = {"taggit.tag": _tag_url}
 TAGGIT_TAGS_FROM_STRING = "newsroom.core.text.parse_tags"
 
 # Subscriptions and email delivery (newsroom/subscriptions). The README's configuration
-# table describes each; the environment overrides the ones an operator would tune.
-SUBSCRIPTIONS_BATCH_SIZE = int(env("SUBSCRIPTIONS_BATCH_SIZE", 500))
-SUBSCRIPTIONS_CLAIM_CHUNK = int(env("SUBSCRIPTIONS_CLAIM_CHUNK", 20))
-SUBSCRIPTIONS_MAX_ATTEMPTS = int(env("SUBSCRIPTIONS_MAX_ATTEMPTS", 5))
-SUBSCRIPTIONS_RETRY_BACKOFF_SECONDS = int(env("SUBSCRIPTIONS_RETRY_BACKOFF_SECONDS", 60))
-SUBSCRIPTIONS_BOUNCE_THRESHOLD = int(env("SUBSCRIPTIONS_BOUNCE_THRESHOLD", 3))
-SUBSCRIPTIONS_CLAIM_TIMEOUT_SECONDS = int(env("SUBSCRIPTIONS_CLAIM_TIMEOUT_SECONDS", 15 * 60))
-SUBSCRIPTIONS_BACKDATE_LIMIT_HOURS = int(env("SUBSCRIPTIONS_BACKDATE_LIMIT_HOURS", 48))
-SUBSCRIPTIONS_CONFIRM_MAX_AGE_DAYS = int(env("SUBSCRIPTIONS_CONFIRM_MAX_AGE_DAYS", 7))
-SUBSCRIPTIONS_MANAGE_MAX_AGE_DAYS = int(env("SUBSCRIPTIONS_MANAGE_MAX_AGE_DAYS", 365))
-SUBSCRIPTIONS_ERASE_AFTER_DAYS = int(env("SUBSCRIPTIONS_ERASE_AFTER_DAYS", 30))
+# table describes the ones an operator sets from the environment; the others are the
+# delivery machinery's tuning, set here and nowhere else (tests override them as settings).
 SUBSCRIPTIONS_DIGEST_HOUR = int(env("SUBSCRIPTIONS_DIGEST_HOUR", 8))
 SUBSCRIPTIONS_DIGEST_TIME_ZONE = env("SUBSCRIPTIONS_DIGEST_TIME_ZONE", "Europe/Stockholm")
+SUBSCRIPTIONS_ERASE_AFTER_DAYS = int(env("SUBSCRIPTIONS_ERASE_AFTER_DAYS", 30))
 SUBSCRIPTIONS_RATE_PER_IP = env("SUBSCRIPTIONS_RATE_PER_IP", "20/h")
 SUBSCRIPTIONS_RATE_PER_ADDRESS = env("SUBSCRIPTIONS_RATE_PER_ADDRESS", "3/h")
-# Bump when the consent text changes; each subscriber keeps the version they agreed to.
-SUBSCRIPTIONS_CONSENT_VERSION = env("SUBSCRIPTIONS_CONSENT_VERSION", "2026-11-1")
 # The mailto: part of List-Unsubscribe; defaults to DEFAULT_FROM_EMAIL.
 SUBSCRIPTIONS_UNSUBSCRIBE_MAILTO = env("SUBSCRIPTIONS_UNSUBSCRIBE_MAILTO", DEFAULT_FROM_EMAIL)
+
+# Deliveries per batch task (one SMTP connection each), and how many a batch claims at a time.
+SUBSCRIPTIONS_BATCH_SIZE = 500
+SUBSCRIPTIONS_CLAIM_CHUNK = 20
+# Attempts before a temporarily failing email is marked failed; the first retry's delay
+# (doubling with each attempt); permanent (5xx) failures in a row before a subscriber
+# gets no more email.
+SUBSCRIPTIONS_MAX_ATTEMPTS = 5
+SUBSCRIPTIONS_RETRY_BACKOFF_SECONDS = 60
+SUBSCRIPTIONS_BOUNCE_THRESHOLD = 3
+# A claim older than this (a killed worker) is taken up again by the recovery.
+SUBSCRIPTIONS_CLAIM_TIMEOUT_SECONDS = 15 * 60
+# A release whose public date is older than this does not notify.
+SUBSCRIPTIONS_BACKDATE_LIMIT_HOURS = 48
+# Lifetime of confirmation and manage links (unsubscribe links never expire).
+SUBSCRIPTIONS_CONFIRM_MAX_AGE_DAYS = 7
+SUBSCRIPTIONS_MANAGE_MAX_AGE_DAYS = 365
+# Bump when the consent text changes; each subscriber keeps the version they agreed to.
+SUBSCRIPTIONS_CONSENT_VERSION = "2026-11-1"

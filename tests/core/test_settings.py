@@ -61,3 +61,54 @@ def test_production_settings_pass_the_deployment_checks():
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_suite_runs_with_the_settings_a_deployment_derives_from_debug_off():
+    # base.py read DEBUG=0, not a development DEBUG flipped afterwards by the test settings.
+    assert settings.DEBUG is False
+    assert "insecure" not in settings.SECRET_KEY
+    assert settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE
+    assert settings.SECURE_HSTS_SECONDS == 60 * 60 * 24 * 365
+    assert settings.SECURE_PROXY_SSL_HEADER == ("HTTP_X_FORWARDED_PROTO", "https")
+    assert settings.CSRF_TRUSTED_ORIGINS == [settings.SITE_URL]
+
+
+def test_the_test_settings_leave_the_environment_as_they_found_it():
+    assert "SECURE_SSL_REDIRECT" not in os.environ or os.environ["SECURE_SSL_REDIRECT"] != "0"
+    assert os.environ.get("SECRET_KEY") != "test-only-secret-key-not-for-any-deployment-0123456789"
+
+
+def test_the_settings_make_no_folder_when_imported():
+    # No tempfile.mkdtemp() at import: importing the test settings creates nothing.
+    code = (
+        "import tempfile, unittest.mock as m\n"
+        "with m.patch.object(tempfile, 'mkdtemp', side_effect=AssertionError('mkdtemp')):\n"
+        "    import newsroom.settings.test\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=settings.BASE_DIR, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_internal_tuning_is_not_read_from_the_environment():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SUBSCRIPTIONS_BATCH_SIZE, s.SUBSCRIPTIONS_MAX_ATTEMPTS, "
+        "s.SUBSCRIPTIONS_DIGEST_HOUR)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings.base",
+            "SUBSCRIPTIONS_BATCH_SIZE": "7",
+            "SUBSCRIPTIONS_MAX_ATTEMPTS": "9",
+            "SUBSCRIPTIONS_DIGEST_HOUR": "6",  # operator-facing: read
+        },
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["500", "5", "6"]
