@@ -3,7 +3,6 @@
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Prefetch
 from django.urls import reverse
-from taggit.models import Tag
 
 from municipalities.models import AgencyVisit, FundingRound, Municipality
 from newsroom.contacts.models import PressContact
@@ -39,11 +38,7 @@ class StaticPagesSitemap(_BothLanguages):
 
 class TagSitemap(_BothLanguages):
     def items(self):
-        return (
-            Tag.objects.filter(pressrelease__in=PressRelease.objects.public())
-            .distinct()
-            .order_by("slug")
-        )
+        return PressRelease.objects.public_tags().order_by("slug")
 
     def location(self, item):
         return reverse("releases:tag", kwargs={"slug": item.slug})
@@ -93,9 +88,7 @@ class ReleaseSitemap(Sitemap):
         urls = super().get_urls(page=page, site=site, protocol=protocol)
         for url in urls:
             release = url["item"]
-            others = list(release.translations.all())
-            if release.translation_of and release.translation_of.is_public:
-                others.append(release.translation_of)
+            others = release.public_counterparts()
             if others:
                 base = url["location"][: -len(release.get_absolute_url())]
                 url["alternates"] = [

@@ -16,7 +16,7 @@ from municipalities.models import Municipality
 from newsroom.core.models import Agency
 from newsroom.core.text import clean_text, single_line
 
-from .models import PressRelease, public_tags
+from .models import PressRelease
 
 FEED_LENGTH = 30
 
@@ -43,7 +43,7 @@ def _feed_scope(scope, value, agency):
         return FeedScope(_("%(agency)s: press releases") % {"agency": agency},
                          reverse("releases:list"), releases)  # fmt: skip
     if scope == "tag":
-        tag = get_object_or_404(public_tags(), slug=value)
+        tag = get_object_or_404(PressRelease.objects.public_tags(), slug=value)
         return FeedScope(
             _("%(agency)s: releases tagged %(tag)s") % {"agency": agency, "tag": tag.name},
             reverse("releases:tag", kwargs={"slug": tag.slug}),

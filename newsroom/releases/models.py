@@ -11,6 +11,7 @@ from taggit.models import Tag, TaggedItemBase
 
 from municipalities.models import AgencyVisit, TaggedVisit
 from newsroom.core.text import ControlCharactersMixin
+from newsroom.mediabank.models import Image
 
 from .sanitize import sanitize_html
 
@@ -25,7 +26,8 @@ class TaggedRelease(TaggedItemBase):
 
 def public_q(now=None):
     """The condition "the public may see this release": published, or scheduled with its time
-    come. The one rule: `public()`, `at_address()` and `PressRelease.is_public` are built on it.
+    come. The one rule: `public()` and `at_address()` are built on it, and
+    `PressRelease.is_public` says the same of one release (a test keeps them in step).
     """
     Status = PressRelease.Status
     now = now or timezone.now()
@@ -54,6 +56,37 @@ class PressReleaseQuerySet(models.QuerySet):
         return self.select_related("visit__municipality", "funding_round").prefetch_related(
             "tags", "municipalities", "images"
         )
+
+    def in_translation_group(self, original):
+        """The releases of one translation group: the original (a pk, or an `OuterRef` to
+        one) and its translations."""
+        return self.filter(Q(pk=original) | Q(translation_of=original))
+
+    def tags(self):
+        """The tags of these releases."""
+        tagged = TaggedRelease.objects.filter(content_object__in=self)
+        return Tag.objects.filter(pk__in=tagged.values("tag_id"))
+
+    def images(self):
+        """The images of these releases, from the image bank."""
+        return Image.objects.filter(releases__in=self).distinct()
+
+    def public_tags(self):
+        """The tags the public may reach: those of public releases or of public visits.
+
+        A tag used only by drafts, releases in review, scheduled ones whose time has not
+        come or withdrawn ones must not answer at all: its very name may reveal an embargoed
+        topic.
+        """
+        on_visits = TaggedVisit.objects.filter(content_object__in=AgencyVisit.objects.public())
+        return Tag.objects.filter(
+            Q(pk__in=self.public().tags().values("pk")) | Q(pk__in=on_visits.values("tag_id"))
+        )
+
+    def public_images(self):
+        """The images the public may see and download: those of public releases, no other
+        (the image bank, its downloads and the image pages show these only)."""
+        return self.public().images()
 
 
 class PressRelease(ControlCharactersMixin, models.Model):
@@ -252,7 +285,44 @@ class PressRelease(ControlCharactersMixin, models.Model):
     @property
     def is_public(self):
         """`public_q()` for this one release, read from its fields without a query."""
-        return _matches(public_q(), self)
+        Status = self.Status
+        return self.status == Status.PUBLISHED or (
+            self.status == Status.SCHEDULED
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
+
+    @property
+    def original(self):
+        """The release this one translates, or itself when it is an original."""
+        return self.translation_of or self
+
+    @property
+    def original_id(self):
+        return self.translation_of_id or self.pk
+
+    def translation_group(self):
+        """The original and its translations, the original first: one announcement."""
+        original = self.original
+        return [original, *original.translations.exclude(pk=original.pk)]
+
+    def public_versions(self):
+        """The public releases of this one's translation group (a translation may be
+        public before its original)."""
+        return PressRelease.objects.public().in_translation_group(self.original_id)
+
+    def public_counterparts(self):
+        """This release's other public versions: the original it translates, then its own
+        translations; read from `translation_of` and `translations` as loaded, so that a
+        list that prefetches them asks nothing more."""
+        others = [release for release in self.translations.all() if release.is_public]
+        if self.translation_of and self.translation_of.is_public:
+            others.insert(0, self.translation_of)
+        return others
+
+    def public_counterpart(self):
+        """The public release in the other language, or None."""
+        return next(iter(self.public_counterparts()), None)
 
     @property
     def public_date(self):
@@ -264,40 +334,6 @@ class PressRelease(ControlCharactersMixin, models.Model):
         from newsroom.core.models import Agency
 
         return (agency or Agency.current()).boilerplate_for(self.language)
-
-
-def _matches(condition, obj):
-    """Whether `obj`'s field values satisfy `condition`, a Q of exact and `__lte` lookups
-    joined by AND/OR (what `public_q` is made of), in Python: no query."""
-    results = []
-    for child in condition.children:
-        if isinstance(child, Q):
-            results.append(_matches(child, obj))
-            continue
-        lookup, expected = child
-        field, _sep, operator = lookup.partition("__")
-        value = getattr(obj, field)
-        if operator == "":
-            results.append(value == expected)
-        elif operator == "lte":
-            results.append(value is not None and value <= expected)
-        else:
-            raise ValueError(f"Unsupported lookup in a public condition: {lookup}")
-    matched = any(results) if condition.connector == Q.OR else all(results)
-    return not matched if condition.negated else matched
-
-
-def public_tags():
-    """The tags the public may reach: those of public releases or of public visits.
-
-    A tag used only by drafts, releases in review, scheduled ones whose time has not come or
-    withdrawn ones must not answer at all: its very name may reveal an embargoed topic.
-    """
-    on_releases = TaggedRelease.objects.filter(content_object__in=PressRelease.objects.public())
-    on_visits = TaggedVisit.objects.filter(content_object__in=AgencyVisit.objects.public())
-    return Tag.objects.filter(
-        Q(pk__in=on_releases.values("tag_id")) | Q(pk__in=on_visits.values("tag_id"))
-    )
 
 
 class Quote(ControlCharactersMixin, models.Model):

@@ -18,7 +18,7 @@ from newsroom.core.forms import ContentReportForm
 from newsroom.core.models import Agency
 
 from .filters import ReleaseFilterForm
-from .models import PressRelease, ReleaseContact, ReleaseImage, public_tags
+from .models import PressRelease, ReleaseContact, ReleaseImage
 from .search import add_snippets, search_releases
 
 # Characters that must not appear raw inside a <script> element (as Django's json_script).
@@ -127,7 +127,7 @@ class TagDetailView(PublicReleaseMixin, ListView):
     paginate_by = 12
 
     def get(self, request, *args, **kwargs):
-        self.tag = get_object_or_404(public_tags(), slug=kwargs["slug"])
+        self.tag = get_object_or_404(PressRelease.objects.public_tags(), slug=kwargs["slug"])
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -210,7 +210,7 @@ class ReleaseDetailView(ReleaseAddressMixin, DetailView):
         withdrawn = release.status == PressRelease.Status.WITHDRAWN
         images = [] if withdrawn else [ri.image for ri in release.ordered_images]
         url = absolute(release.get_absolute_url())
-        translation_ = self._translation(release)
+        translation_ = release.public_counterpart()
         context.update(
             agency=agency,
             contacts=[rc.contact for rc in release.ordered_contacts],
@@ -233,13 +233,6 @@ class ReleaseDetailView(ReleaseAddressMixin, DetailView):
             ),
         )
         return context
-
-    @staticmethod
-    def _translation(release):
-        """The public release in the other language: the original, or a translation of this one."""
-        if release.translation_of and release.translation_of.is_public:
-            return release.translation_of
-        return next(iter(release.translations.all()), None)
 
     def _related(self, release):
         """Public releases sharing a tag, newest first: one query whatever the tags."""

@@ -110,7 +110,7 @@ class DeliveryReportView(ModelAdminView):
             and self.model_admin.has_view_permission(request, self.release)
         ):
             raise PermissionDenied
-        self.root = self.release.translation_of or self.release
+        self.root = self.release.original
         return super().dispatch(request, object_id)
 
     def post(self, request, object_id):

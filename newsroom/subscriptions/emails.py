@@ -11,7 +11,6 @@ from email.utils import formataddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import get_urlconf, reverse
 from django.utils import translation
@@ -58,33 +57,15 @@ def unsubscribe_url(subscriber):
     return subscriber_url(subscriber, "unsubscribe", "unsubscribe")
 
 
-def release_group(release):
-    """The original release and its translations: one announcement."""
-    root = release.translation_of or release
-    return [root, *root.translations.exclude(pk=root.pk)]
-
-
-def has_a_public_version(ref="pk"):
-    """A filter: some version of the original release at `ref` is public, the original itself
-    or a translation (a translation may be published before its original)."""
-    return Exists(
-        PressRelease.objects.public().filter(Q(pk=OuterRef(ref)) | Q(translation_of=OuterRef(ref)))
-    )
-
-
 def version_for(root, language, *, public_only=True):
     """The version of a release for a reader of `language`, and whether it is in another.
 
     The version in their language where one exists (and is public), else the original.
     (None, False) when public_only and no version is public (the release was withdrawn).
     """
-    members = release_group(root)
+    members = root.translation_group()
     if public_only:
-        public_ids = set(
-            PressRelease.objects.public()
-            .filter(pk__in=[m.pk for m in members])
-            .values_list("pk", flat=True)
-        )
+        public_ids = set(root.public_versions().values_list("pk", flat=True))
         members = [m for m in members if m.pk in public_ids]
         if not members:
             return None, False

@@ -6,7 +6,7 @@ from taggit.models import Tag
 
 from municipalities.models import County, Municipality
 from newsroom.core.forms import IdsChoiceField
-from newsroom.releases.models import PressRelease, public_tags
+from newsroom.releases.models import PressRelease
 
 from .models import Subscriber
 
@@ -89,7 +89,7 @@ class TopicsForm(NoLineBreaksMixin, forms.Form):
         # the subscriber already follows stays choosable on the manage page.
         followed = [tag.pk for tag in (self.initial.get("tags") or [])]
         self.fields["tags"].queryset = Tag.objects.filter(
-            Q(pk__in=public_tags().values("pk")) | Q(pk__in=followed)
+            Q(pk__in=PressRelease.objects.public_tags().values("pk")) | Q(pk__in=followed)
         ).order_by("name")
 
     def clean(self):

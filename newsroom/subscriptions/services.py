@@ -314,8 +314,7 @@ def announcement_due(release, *, now=None):
     limit = dt.timedelta(hours=settings.SUBSCRIPTIONS_BACKDATE_LIMIT_HOURS)
     if release.published_at and release.published_at < now - limit:
         return "backdated"
-    root = release.translation_of or release
-    if Announcement.objects.filter(release=root).exists():
+    if Announcement.objects.filter(release=release.original).exists():
         return "already announced"
     return None
 
@@ -333,7 +332,7 @@ def release_announce(*, release_id):
     if reason:
         logger.info("Release %s not announced: %s.", release_id, reason)
         return 0
-    root = release.translation_of or release
+    root = release.original
     now = timezone.now()
     with transaction.atomic():
         announcement, created = Announcement.objects.get_or_create(
@@ -341,7 +340,7 @@ def release_announce(*, release_id):
         )
         if not created:
             return 0
-        subscribers = Subscriber.objects.matching(emails.release_group(root)).filter(
+        subscribers = Subscriber.objects.matching(root.translation_group()).filter(
             frequency=Subscriber.Frequency.IMMEDIATE
         )
         ids = list(subscribers.values_list("pk", flat=True))
@@ -534,12 +533,6 @@ def _still_active(subscriber_id):
     return Subscriber.objects.filter(pk=subscriber_id, status=Subscriber.Status.ACTIVE).exists()
 
 
-def _release_still_public(root):
-    """Whether some version of the release (the original or a translation) is public."""
-    group = [m.pk for m in emails.release_group(root)]
-    return PressRelease.objects.public().filter(pk__in=group).exists()
-
-
 def emails_send_batch(*, model, ids):
     """Send the pending rows among `ids` over one SMTP connection; return counts.
 
@@ -564,7 +557,7 @@ def emails_send_batch(*, model, ids):
                 try:
                     if model is Delivery:
                         if row.release_id not in public_releases:
-                            public_releases[row.release_id] = _release_still_public(row.release)
+                            public_releases[row.release_id] = row.release.public_versions().exists()
                         message = (
                             renderer.release_message(
                                 root=row.release, subscriber=row.subscriber, message_id=message_id
@@ -736,11 +729,11 @@ def digests_plan(*, frequency, now=None):
     announcements = Announcement.objects.filter(
         announced_at__gte=earliest,
         announced_at__lt=boundary,
-    ).filter(emails.has_a_public_version("release"))
+    ).filter(Exists(PressRelease.objects.public().in_translation_group(OuterRef("release"))))
     announcements = announcements.select_related("release")
     wanted = {s.pk: [] for s in subscribers}
     for announcement in announcements:
-        group = emails.release_group(announcement.release)
+        group = announcement.release.translation_group()
         for subscriber_id in (
             Subscriber.objects.matching(group)
             .filter(pk__in=wanted.keys())

@@ -114,6 +114,22 @@ def test_sitemap_names_a_releases_translation(client, agency, make_release):
     assert alternates["en"] == "http://testserver" + translation.get_absolute_url()
 
 
+def test_sitemap_lists_the_tags_the_public_may_reach_and_no_other(
+    client, agency, make_release, make_visit
+):
+    make_release(tags=["publik"])
+    make_release(tags=["embargo"], status=PressRelease.Status.DRAFT)
+    make_visit().topics.add("besok")  # a visit's topic has its tag page too
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locations = {u.findtext("s:loc", namespaces=ns) for u in ET.fromstring(response.content)}
+    assert "http://testserver/sv/tags/publik/" in locations
+    assert "http://testserver/sv/tags/besok/" in locations
+    assert client.get("/sv/tags/besok/").status_code == 200
+    assert not any("embargo" in location for location in locations)
+
+
 def test_robots_txt_points_at_the_sitemap(client, db):
     response = client.get("/robots.txt")
     assert response["Content-Type"].startswith("text/plain")

@@ -136,3 +136,51 @@ def test_absolute_url_carries_the_release_language(make_release):
     assert (
         make_release(title="English", language="en").get_absolute_url() == "/en/releases/english/"
     )
+
+
+# The readings derived from "public", on the release and its queryset -----------------------
+
+
+def test_a_translation_group_is_the_original_first_then_its_translations(make_release):
+    original = make_release(language="sv")
+    english = make_release(language="en", translation_of=original)
+    assert original.translation_group() == [original, english]
+    assert english.translation_group() == [original, english]
+    assert english.original == original and original.original == original
+    assert english.original_id == original.pk == original.original_id
+
+
+def test_the_public_versions_and_counterpart_of_a_group(make_release, django_assert_num_queries):
+    original = make_release(language="sv", status=Status.DRAFT)
+    english = make_release(language="en", translation_of=original)
+    # A translation may be public before its original.
+    assert list(original.public_versions()) == [english]
+    assert list(english.public_versions()) == [english]
+    assert original.public_counterpart() == english
+    assert english.public_counterpart() is None
+    PressRelease.objects.filter(pk=original.pk).update(status=Status.PUBLISHED)
+    english = PressRelease.objects.select_related("translation_of").get(pk=english.pk)
+    with django_assert_num_queries(1):  # its translations; the original came with it
+        assert english.public_counterparts() == [english.translation_of]
+    assert english.public_counterpart() == original
+
+
+def test_public_tags_are_those_of_public_releases_and_public_visits(make_release, make_visit):
+    make_release(tags=["publik"])
+    make_release(tags=["embargo"], status=Status.DRAFT)
+    make_release(tags=["tillbakadragen"], status=Status.WITHDRAWN)
+    make_visit().topics.add("besok")
+    make_visit(is_public=False).topics.add("internt")
+    names = set(PressRelease.objects.public_tags().values_list("name", flat=True))
+    assert names == {"publik", "besok"}
+
+
+def test_public_images_are_those_of_public_releases_only(make_release, make_image):
+    from tests.conftest import attach_images
+
+    shown, hidden, loose = make_image(), make_image(), make_image()
+    attach_images(make_release(), shown)
+    attach_images(make_release(status=Status.DRAFT), hidden)
+    attach_images(make_release(status=Status.WITHDRAWN), hidden)
+    assert list(PressRelease.objects.public_images()) == [shown]
+    assert loose not in PressRelease.objects.images()
