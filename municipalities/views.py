@@ -2,7 +2,6 @@ import csv
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
@@ -14,9 +13,9 @@ from .forms import VisitFilterForm
 from .funding import CHART_WIDTH, grant_table
 from .models import AgencyVisit, County, FundingRound, Grant, Municipality
 
-# The release list of a municipality or visit comes through the reverse relation
-# (`municipality.releases`), whose queryset is the releases' own: `.public()` is the one rule,
-# and this lower app never imports the releases app.
+# A municipality's, a county's or a visit's page here shows what this app holds. Releases
+# sit above this app: the releases app extends these pages with their releases
+# (newsroom/releases/pages.py), and the project's URLconf serves its versions.
 
 
 class MunicipalityIndexView(ListView):
@@ -30,12 +29,11 @@ class MunicipalityIndexView(ListView):
 
 
 class MunicipalityDetailView(DetailView):
-    """A municipality's page: its releases, the agency's visits and its grants."""
+    """A municipality's page: the agency's visits and its grants."""
 
     model = Municipality
     template_name = "municipalities/municipality_detail.html"
     context_object_name = "municipality"
-    release_count = 20
 
     def get(self, request, *args, **kwargs):
         # A journalist may type the SCB code (/municipalities/2081/): send them to the page.
@@ -50,17 +48,12 @@ class MunicipalityDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         municipality = self.object
-        context["releases"] = municipality.releases.public().for_listing()[: self.release_count]
         context["visits"] = municipality.visits.public().order_by("-date", "-time")
         grants = municipality.grants.select_related("funding_round").order_by(
             "funding_round", "year"
         )
         context["grants"] = grants
         context["grants_have_examples"] = any(grant.is_example for grant in grants)
-        scoped = {"scope": "municipality", "value": municipality.slug}
-        context["feed_links"] = {
-            fmt: reverse(f"releases:feed_{fmt}_scoped", kwargs=scoped) for fmt in ("rss", "atom")
-        }
         return context
 
 
@@ -119,7 +112,6 @@ class VisitDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["releases"] = self.object.releases.public().for_listing()
         context["topics"] = self.object.topics.all()
         return context
 

@@ -8,9 +8,13 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
+from municipalities import urls as municipalities_urls
 from newsroom import media, views
+from newsroom.contacts import urls as contacts_urls
 from newsroom.core import urls as core_urls
 from newsroom.core import views as core_views
+from newsroom.mediabank import urls as mediabank_urls
+from newsroom.releases import pages as release_pages
 from newsroom.sitemaps import SITEMAPS
 
 # The admin's pages name the newsroom, not Django.
@@ -35,12 +39,27 @@ urlpatterns = [
     ),
 ]
 
+
+def with_release_pages(urls):
+    """A lower app's URL patterns, its pages that list releases served by the releases app's
+    versions of them (newsroom/releases/pages.py), under the same names."""
+    pages = release_pages.PAGES[urls.app_name]
+    patterns = [
+        path(str(pattern.pattern), pages[pattern.name], name=pattern.name)
+        if pattern.name in pages
+        else pattern
+        for pattern in urls.urlpatterns
+    ]
+    assert {p.name for p in patterns if p.callback in pages.values()} == set(pages), urls
+    return include((patterns, urls.app_name))
+
+
 urlpatterns += i18n_patterns(
     path("", include((core_patterns, core_urls.app_name))),
     path("", include("newsroom.releases.urls")),
-    path("", include("municipalities.urls")),
-    path("", include("newsroom.contacts.urls")),
-    path("", include("newsroom.mediabank.urls")),
+    path("", with_release_pages(municipalities_urls)),
+    path("", with_release_pages(contacts_urls)),
+    path("", with_release_pages(mediabank_urls)),
     path("subscribe/", include("newsroom.subscriptions.urls")),
     prefix_default_language=True,
 )

@@ -23,12 +23,6 @@ class ContactDetailView(DetailView):
     def get_queryset(self):
         return PressContact.objects.public()
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        # Through the relation, so that this lower app needs not import the releases app.
-        context["releases"] = self.object.releases.public().for_listing()[:10]
-        return context
-
 
 def contact_vcard(request, pk):
     contact = get_object_or_404(PressContact.objects.public(), pk=pk)

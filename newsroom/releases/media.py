@@ -19,12 +19,12 @@ PREVIEW_PARAMETER = "preview"
 
 def public_images():
     """The image bank: the images of public releases, and nothing else."""
-    return Image.objects.filter(releases__in=PressRelease.objects.public()).distinct()
+    return PressRelease.objects.public_images()
 
 
 def public_documents():
     """The documents of public releases."""
-    return Document.objects.filter(releases__in=PressRelease.objects.public()).distinct()
+    return PressRelease.objects.public().documents()
 
 
 def _previewed_release(request):

@@ -11,7 +11,7 @@ from taggit.models import Tag, TaggedItemBase
 
 from municipalities.models import AgencyVisit, TaggedVisit
 from newsroom.core.text import ControlCharactersMixin
-from newsroom.mediabank.models import Image
+from newsroom.mediabank.models import Document, Image
 
 from .sanitize import sanitize_html
 
@@ -70,6 +70,10 @@ class PressReleaseQuerySet(models.QuerySet):
     def images(self):
         """The images of these releases, from the image bank."""
         return Image.objects.filter(releases__in=self).distinct()
+
+    def documents(self):
+        """The documents of these releases."""
+        return Document.objects.filter(releases__in=self).distinct()
 
     def public_tags(self):
         """The tags the public may reach: those of public releases or of public visits.

@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "newsroom.core.context_processors.newsroom",
+                "newsroom.context_processors.site",
             ],
         },
     },

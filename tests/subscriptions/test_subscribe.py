@@ -170,7 +170,7 @@ def test_subscribe_box_posts_to_the_subscribe_view(client, subscribe, agency):
     from django.test import RequestFactory
 
     request = RequestFactory().get("/")
-    html = render_to_string("includes/subscribe_box.html", request=request)
+    html = render_to_string("subscriptions/includes/subscribe_box.html", request=request)
     assert 'name="email"' in html and 'name="consent"' in html
     assert reverse("subscriptions:subscribe") in html
     response = subscribe()  # the box's fields are the full form's defaults
