@@ -8,6 +8,12 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Newsroom")
 
+    @property
+    def role_permissions(self):
+        from .roles import CORE_ROLE_PERMISSIONS
+
+        return CORE_ROLE_PERMISSIONS
+
     def ready(self):
         from taggit.models import Tag
 

@@ -1,5 +1,8 @@
 """The newsroom's roles as Django groups, and the permissions each holds.
 
+Core names the roles; each app says what its models let each role do, on its AppConfig
+(`role_permissions`), so that core, below every app, names none of their models.
+
 `sync_roles()` is idempotent: the data migration `releases.0003_editorial_roles` creates
 the groups with it, and every `migrate` runs it again (post_migrate) so that permissions of
 models added later reach the groups too.
@@ -17,61 +20,40 @@ PRESS_OFFICER = "Kommunikatör (press officer)"
 EDITOR = "Redaktör (editor)"
 ADMINISTRATOR = "Administratör (administrator)"
 
-_CONTENT = {
-    "releases.pressrelease": ["add", "change", "view"],
-    "releases.quote": ["add", "change", "delete", "view"],
-    "releases.releasecontact": ["add", "change", "delete", "view"],
-    "releases.releaseimage": ["add", "change", "delete", "view"],
-    "mediabank.image": ["add", "change", "view"],
-    "mediabank.document": ["add", "change", "view"],
-    "contacts.presscontact": ["view"],
-    "municipalities.agencyvisit": ["view"],
-    "municipalities.fundinground": ["view"],
-    "municipalities.grant": ["view"],
-    "municipalities.municipality": ["view"],
-    "municipalities.county": ["view"],
-    "taggit.tag": ["add", "view"],
-    "core.agency": ["view"],
-}
-_EDITOR_EXTRA = {
-    "releases.pressrelease": ["delete", "publish"],
-    "mediabank.image": ["delete"],
-    "mediabank.document": ["delete"],
-    "contacts.presscontact": ["add", "change", "delete"],
-    "municipalities.agencyvisit": ["add", "change", "delete"],
-    "municipalities.fundinground": ["add", "change", "delete"],
-    "municipalities.grant": ["add", "change", "delete"],
-    "taggit.tag": ["change", "delete"],
-    "core.agency": ["change"],
-    # "Report this content" lands here for the editors to read and handle (issue 4).
-    "core.contentreport": ["view", "change"],
-    # Subscribers are personal data: editors handle them (erase on request, unsubscribe),
-    # read the delivery records and retry failed emails; press officers never see them.
-    "subscriptions.subscriber": ["view", "change", "delete"],
-    "subscriptions.subscriberkind": ["view", "add", "change", "delete"],
-    "subscriptions.delivery": ["view", "change"],
-    "subscriptions.digest": ["view", "change"],
-    "subscriptions.announcement": ["view"],
-}
-_ADMIN_EXTRA = {
-    "auth.user": ["add", "change", "delete", "view"],
-    "auth.group": ["add", "change", "delete", "view"],
+# Roles from the least to the most: each holds the permissions of the ones before it.
+ROLES = [PRESS_OFFICER, EDITOR, ADMINISTRATOR]
+
+# Core's own models, and users and groups; every other app declares the permissions its
+# models give each role on its AppConfig, as `role_permissions` (see `declared()`).
+CORE_ROLE_PERMISSIONS = {
+    PRESS_OFFICER: {"core.agency": ["view"]},
+    EDITOR: {
+        "core.agency": ["change"],
+        # "Report this content" lands here for the editors to read and handle (issue 4).
+        "core.contentreport": ["view", "change"],
+    },
+    ADMINISTRATOR: {
+        "auth.user": ["add", "change", "delete", "view"],
+        "auth.group": ["add", "change", "delete", "view"],
+    },
 }
 
 
-def _merge(*maps):
-    merged = {}
-    for mapping in maps:
-        for model, actions in mapping.items():
-            merged.setdefault(model, []).extend(actions)
-    return merged
+def declared(app_configs=None):
+    """Each role's permissions, {role: {"app.model": [actions]}}, gathered from the apps'
+    `role_permissions` (a role holds what is declared for it and for the roles before it)."""
+    if app_configs is None:
+        from django.apps import apps
 
-
-ROLE_PERMISSIONS = {
-    PRESS_OFFICER: _CONTENT,
-    EDITOR: _merge(_CONTENT, _EDITOR_EXTRA),
-    ADMINISTRATOR: _merge(_CONTENT, _EDITOR_EXTRA, _ADMIN_EXTRA),
-}
+        app_configs = apps.get_app_configs()
+    granted = {role: {} for role in ROLES}
+    declarations = [getattr(config, "role_permissions", {}) for config in app_configs]
+    for rank, role in enumerate(ROLES):
+        for declaration in declarations:
+            for lower in ROLES[: rank + 1]:
+                for model, actions in declaration.get(lower, {}).items():
+                    granted[role].setdefault(model, []).extend(actions)
+    return granted
 
 
 def codename(model_label, action):
@@ -82,7 +64,8 @@ def codename(model_label, action):
 def sync_roles(using="default", apps=None):
     """Create or update the role groups with exactly their permissions.
 
-    `apps` is a migration's app registry when a data migration calls it.
+    `apps` is a migration's app registry when a data migration calls it; the declarations
+    are read from the installed apps all the same.
     """
     if apps is None:
         from django.apps import apps
@@ -93,7 +76,7 @@ def sync_roles(using="default", apps=None):
         (p.content_type.app_label, p.codename): p
         for p in Permission.objects.using(using).select_related("content_type")
     }
-    for role, model_actions in ROLE_PERMISSIONS.items():
+    for role, model_actions in declared().items():
         group, _created = Group.objects.using(using).get_or_create(name=role)
         wanted = [
             permissions[codename(model_label, action)]

@@ -31,3 +31,72 @@ def test_roles_exist_with_the_publish_permission_for_editors_only(db):
     assert not can_publish(roles.PRESS_OFFICER)
     assert can_publish(roles.EDITOR)
     assert can_publish(roles.ADMINISTRATOR)
+
+
+# What each role held when core listed every app's models (before the apps declared theirs).
+_OFFICER = {
+    "releases.pressrelease": {"add", "change", "view"},
+    "releases.quote": {"add", "change", "delete", "view"},
+    "releases.releasecontact": {"add", "change", "delete", "view"},
+    "releases.releaseimage": {"add", "change", "delete", "view"},
+    "mediabank.image": {"add", "change", "view"},
+    "mediabank.document": {"add", "change", "view"},
+    "contacts.presscontact": {"view"},
+    "municipalities.agencyvisit": {"view"},
+    "municipalities.fundinground": {"view"},
+    "municipalities.grant": {"view"},
+    "municipalities.municipality": {"view"},
+    "municipalities.county": {"view"},
+    "taggit.tag": {"add", "view"},
+    "core.agency": {"view"},
+}
+_EDITOR_EXTRA = {
+    "releases.pressrelease": {"delete", "publish"},
+    "mediabank.image": {"delete"},
+    "mediabank.document": {"delete"},
+    "contacts.presscontact": {"add", "change", "delete"},
+    "municipalities.agencyvisit": {"add", "change", "delete"},
+    "municipalities.fundinground": {"add", "change", "delete"},
+    "municipalities.grant": {"add", "change", "delete"},
+    "taggit.tag": {"change", "delete"},
+    "core.agency": {"change"},
+    "core.contentreport": {"view", "change"},
+    "subscriptions.subscriber": {"view", "change", "delete"},
+    "subscriptions.subscriberkind": {"view", "add", "change", "delete"},
+    "subscriptions.delivery": {"view", "change"},
+    "subscriptions.digest": {"view", "change"},
+    "subscriptions.announcement": {"view"},
+}
+_ADMIN_EXTRA = {
+    "auth.user": {"add", "change", "delete", "view"},
+    "auth.group": {"add", "change", "delete", "view"},
+}
+
+
+def _codenames(*tables):
+    return {
+        (model.split(".")[0], f"{action}_{model.split('.')[1]}")
+        for table in tables
+        for model, actions in table.items()
+        for action in actions
+    }
+
+
+def test_each_role_holds_what_its_apps_declare_and_nothing_else(db):
+    from django.contrib.auth.models import Group
+
+    from newsroom.core import roles
+
+    expected = {
+        roles.PRESS_OFFICER: _codenames(_OFFICER),
+        roles.EDITOR: _codenames(_OFFICER, _EDITOR_EXTRA),
+        roles.ADMINISTRATOR: _codenames(_OFFICER, _EDITOR_EXTRA, _ADMIN_EXTRA),
+    }
+    held = {
+        group.name: {
+            (p.content_type.app_label, p.codename)
+            for p in group.permissions.select_related("content_type")
+        }
+        for group in Group.objects.filter(name__in=expected)
+    }
+    assert held == expected
