@@ -4,10 +4,10 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import icalendar
-from django.conf import settings
 from django.utils import timezone
 
 from newsroom.core.text import clean_text, single_line
+from newsroom.core.web import absolute_url, site_host
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 # A visit with a start time but no end is shown as lasting this long.
@@ -16,8 +16,7 @@ DEFAULT_DURATION = dt.timedelta(hours=2)
 
 def visit_uid(visit):
     """Stable across edits and servers: the visit's id and the newsroom's host."""
-    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0]
-    return f"visit-{visit.pk}@{host}"
+    return f"visit-{visit.pk}@{site_host()}"
 
 
 def visit_event(visit):
@@ -38,7 +37,7 @@ def visit_event(visit):
     description = "\n\n".join(clean_text(part) for part in (visit.purpose, visit.meets) if part)
     if description:
         event.add("description", description)
-    event.add("url", f"{settings.SITE_URL}{visit.get_absolute_url()}")
+    event.add("url", absolute_url(visit.get_absolute_url()))
     event.add("status", "CANCELLED" if visit.status == visit.Status.CANCELLED else "CONFIRMED")
     return event
 

@@ -8,10 +8,10 @@ import re
 import uuid
 
 import vobject
-from django.conf import settings
 from django.utils import timezone
 
 from newsroom.core.text import single_line
+from newsroom.core.web import absolute_url
 
 
 def tel_uri(phone):
@@ -28,7 +28,7 @@ def vcard(contact, photo_url=""):
     name = single_line(contact.name).strip()
     parts = name.rsplit(" ", 1)
     given, family = (parts[0], parts[1]) if len(parts) == 2 else ("", name)
-    uid = uuid.uuid5(uuid.NAMESPACE_URL, f"{settings.SITE_URL}/contacts/{contact.pk}")
+    uid = uuid.uuid5(uuid.NAMESPACE_URL, absolute_url(f"/contacts/{contact.pk}"))
     card = vobject.vCard()
     card.add("version").value = "4.0"
     card.add("fn").value = name
@@ -49,7 +49,7 @@ def vcard(contact, photo_url=""):
         tel.params["TYPE"] = ["work", "voice"]
     if photo_url:
         card.add("photo").value = photo_url
-    card.add("url").value = f"{settings.SITE_URL}{contact.get_absolute_url()}"
+    card.add("url").value = absolute_url(contact.get_absolute_url())
     card.add("uid").value = f"urn:uuid:{uid}"
     card.add("rev").value = f"{timezone.now():%Y%m%dT%H%M%SZ}"
     return card.serialize()

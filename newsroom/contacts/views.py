@@ -1,8 +1,9 @@
-from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
 from django.views.generic import DetailView, ListView
+
+from newsroom.core.web import absolute_url
 
 from .models import PressContact
 from .vcard import vcard
@@ -26,7 +27,7 @@ class ContactDetailView(DetailView):
 
 def contact_vcard(request, pk):
     contact = get_object_or_404(PressContact.objects.public(), pk=pk)
-    photo = f"{settings.SITE_URL}{contact.photo.url}" if contact.photo else ""
+    photo = absolute_url(contact.photo.url) if contact.photo else ""
     response = HttpResponse(vcard(contact, photo), content_type="text/vcard; charset=utf-8")
     filename = slugify(contact.name) or f"contact-{contact.pk}"
     response["Content-Disposition"] = f'attachment; filename="{filename}.vcf"'

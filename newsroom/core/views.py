@@ -1,6 +1,5 @@
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -10,22 +9,10 @@ from django.views.generic import FormView, TemplateView
 from django_ratelimit.core import is_ratelimited
 
 from .forms import ContentReportForm, is_local_path
+from .web import absolute_url, client_key
 
 # How many reports one client may send: enough for a reader, too few for a flood.
 REPORT_RATE = "5/h"
-
-
-def client_key(group, request):
-    """Who is sending, for the rate limit: behind a proxy, the address it passes on.
-
-    `CLIENT_IP_HEADER` names the header the proxy sets (e.g. HTTP_X_FORWARDED_FOR); its last
-    entry is the one our own proxy added, so a client cannot forge it away.
-    """
-    header = settings.CLIENT_IP_HEADER
-    forwarded = request.META.get(header, "") if header else ""
-    if forwarded:
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR") or "unknown"
 
 
 def language_redirect(request):
@@ -96,7 +83,7 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /*/report/",
         "",
-        f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}",
+        f"Sitemap: {absolute_url(reverse('sitemap'))}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

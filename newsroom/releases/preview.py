@@ -5,11 +5,12 @@ link that has neither expired nor been revoked. Either way the page says it is a
 and asks search engines to keep away.
 """
 
-from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from newsroom.core.web import absolute_url
 
 from .models import PressRelease
 from .services import preview_link_from_token, preview_token
@@ -19,7 +20,7 @@ from .views import ReleaseAddressMixin, ReleaseDetailView
 def preview_url(link, absolute=True):
     with translation.override(link.release.language):
         path = reverse("releases:preview", kwargs={"token": preview_token(link)})
-    return f"{settings.SITE_URL}{path}" if absolute else path
+    return absolute_url(path) if absolute else path
 
 
 class _AnyRelease(ReleaseAddressMixin):

@@ -1,7 +1,6 @@
 import json
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -16,6 +15,7 @@ from municipalities.models import AgencyVisit, Municipality
 from newsroom.core.filters import filter_errors
 from newsroom.core.forms import ContentReportForm
 from newsroom.core.models import Agency
+from newsroom.core.web import absolute_url
 
 from .filters import ReleaseFilterForm
 from .models import PressRelease, ReleaseContact, ReleaseImage
@@ -26,10 +26,6 @@ _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u
 
 
 LINKEDIN = "https://www.linkedin.com/sharing/share-offsite/?"
-
-
-def absolute(path):
-    return f"{settings.SITE_URL}{path}"
 
 
 def feed_links(scope=None, value=None):
@@ -209,7 +205,7 @@ class ReleaseDetailView(ReleaseAddressMixin, DetailView):
         # already answer 404 for them, and the release should not keep distributing them).
         withdrawn = release.status == PressRelease.Status.WITHDRAWN
         images = [] if withdrawn else [ri.image for ri in release.ordered_images]
-        url = absolute(release.get_absolute_url())
+        url = absolute_url(release.get_absolute_url())
         translation_ = release.public_counterpart()
         context.update(
             agency=agency,
@@ -218,14 +214,14 @@ class ReleaseDetailView(ReleaseAddressMixin, DetailView):
             documents=[] if withdrawn else list(release.documents.all()),
             boilerplate=release.effective_boilerplate(agency),
             translation=translation_,
-            translation_url=absolute(translation_.get_absolute_url()) if translation_ else "",
+            translation_url=absolute_url(translation_.get_absolute_url()) if translation_ else "",
             # The language switcher leads to the translation, not the same slug elsewhere.
             alternate_urls=(
                 {translation_.language: translation_.get_absolute_url()} if translation_ else {}
             ),
             related_releases=self._related(release),
             canonical_url=url,
-            og_image=absolute(images[0].file.url) if images else "",
+            og_image=absolute_url(images[0].file.url) if images else "",
             share_links=self._share_links(release, url),
             json_ld=self._json_ld(release, agency, url, images),
             report_form=ContentReportForm(
@@ -258,7 +254,7 @@ class ReleaseDetailView(ReleaseAddressMixin, DetailView):
 
     @staticmethod
     def _json_ld(release, agency, url, images):
-        organisation = {"@type": "Organization", "name": agency.name, "url": absolute("/")}
+        organisation = {"@type": "Organization", "name": agency.name, "url": absolute_url("/")}
         data = {
             "@context": "https://schema.org",
             "@type": "NewsArticle",
@@ -271,7 +267,7 @@ class ReleaseDetailView(ReleaseAddressMixin, DetailView):
             "dateModified": release.updated_at.isoformat(),
             "author": organisation,
             "publisher": organisation,
-            "image": [absolute(image.file.url) for image in images],
+            "image": [absolute_url(image.file.url) for image in images],
             "keywords": [tag.name for tag in release.tags.all()],
             "articleSection": release.get_kind_display(),
         }

@@ -18,16 +18,13 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from newsroom.core.models import Agency
+from newsroom.core.web import absolute_url
 from newsroom.releases.models import PressRelease
 
 from .tokens import make_token
 
 MANAGE_PLACEHOLDER = "NEWSROOMMANAGEURLPLACEHOLDER"
 UNSUBSCRIBE_PLACEHOLDER = "NEWSROOMUNSUBSCRIBEURLPLACEHOLDER"
-
-
-def absolute(path):
-    return settings.SITE_URL + path
 
 
 TOKEN_PLACEHOLDER = "NEWSROOMTOKENPLACEHOLDER"
@@ -39,7 +36,7 @@ def _url_pattern(name, language, site_url, urlconf):
     # (page, language), then the token goes in by replacement.
     with translation.override(language):
         path = reverse(f"subscriptions:{name}", urlconf, kwargs={"token": TOKEN_PLACEHOLDER})
-    return site_url + path
+    return absolute_url(path)  # site_url: part of the cache key only
 
 
 def subscriber_url(subscriber, name, purpose):
@@ -169,7 +166,7 @@ class ReleaseEmailRenderer:
                 "release",
                 {
                     "release": version,
-                    "release_url": absolute(version.get_absolute_url()),
+                    "release_url": absolute_url(version.get_absolute_url()),
                     "other_language": other_language,
                 },
                 language,
@@ -216,7 +213,7 @@ class ReleaseEmailRenderer:
             items.append(
                 {
                     "release": version,
-                    "release_url": absolute(version.get_absolute_url()),
+                    "release_url": absolute_url(version.get_absolute_url()),
                     "other_language": other_language,
                 }
             )

@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
-from newsroom.core.views import client_key
+from newsroom.core.web import client_key
 
 from . import services
 from .forms import CONSENT_TEXT, SubscribeForm, TopicsForm
