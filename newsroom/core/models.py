@@ -1,8 +1,8 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .fields import UserStampField
 from .files import RandomPath
 from .images import CleanImageField
 from .text import ControlCharactersMixin
@@ -97,12 +97,7 @@ class ContentReport(ControlCharactersMixin, models.Model):
     editor_note = models.TextField(_("editor's note"), blank=True)
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
     handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
+    handled_by = UserStampField(
         verbose_name=_("handled by"),
     )
 

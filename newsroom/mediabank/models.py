@@ -1,9 +1,9 @@
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from newsroom.core.fields import UserStampField
 from newsroom.core.files import RandomPath
 from newsroom.core.images import CleanImageField
 from newsroom.core.text import ControlCharactersMixin
@@ -39,13 +39,8 @@ class Image(ControlCharactersMixin, models.Model):
     width = models.PositiveIntegerField(_("width"), null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(_("height"), null=True, blank=True, editable=False)
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
+    uploaded_by = UserStampField(
         editable=False,
-        related_name="+",
         verbose_name=_("uploaded by"),
     )
 

@@ -10,6 +10,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
 from municipalities.models import AgencyVisit, TaggedVisit
+from newsroom.core.fields import UserStampField
 from newsroom.core.text import ControlCharactersMixin
 from newsroom.mediabank.models import Document, Image
 
@@ -202,23 +203,13 @@ class PressRelease(ControlCharactersMixin, models.Model):
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
+    created_by = UserStampField(
         editable=False,
-        related_name="+",
         verbose_name=_("created by"),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
+    updated_by = UserStampField(
         editable=False,
-        related_name="+",
         verbose_name=_("updated by"),
     )
 
@@ -430,12 +421,7 @@ class ReleaseEvent(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
+    by = UserStampField(
         verbose_name=_("by"),
         help_text=_("Empty when a management command or the system did it."),
     )
@@ -466,12 +452,7 @@ class ReleaseRevision(models.Model):
     data = models.JSONField(_("data"), default=dict, blank=True)
     comment = models.CharField(_("comment"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("saved"), default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
+    created_by = UserStampField(
         verbose_name=_("saved by"),
     )
 
@@ -507,12 +488,7 @@ class PreviewLink(models.Model):
     )
     key = models.CharField(_("key"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
+    created_by = UserStampField(
         verbose_name=_("created by"),
     )
     expires_at = models.DateTimeField(_("expires"))

@@ -100,3 +100,25 @@ def test_each_role_holds_what_its_apps_declare_and_nothing_else(db):
         for group in Group.objects.filter(name__in=expected)
     }
     assert held == expected
+
+
+def test_every_user_stamp_is_one_field_kind():
+    """Who created, edited, uploaded or handled: a UserStampField, nullable, SET_NULL, no
+    reverse accessor on the user."""
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+    from django.db import models
+
+    from newsroom.core.fields import UserStampField
+
+    stamps = [
+        field
+        for model in apps.get_models()
+        if model._meta.app_label in {"core", "mediabank", "releases", "subscriptions"}
+        for field in model._meta.get_fields()
+        if isinstance(field, models.ForeignKey) and field.related_model is get_user_model()
+    ]
+    assert len(stamps) >= 7
+    assert all(isinstance(field, UserStampField) for field in stamps), stamps
+    assert all(field.null and field.remote_field.on_delete is models.SET_NULL for field in stamps)
+    assert all(field.remote_field.related_name == "+" for field in stamps)
