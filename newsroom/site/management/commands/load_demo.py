@@ -1,15 +1,13 @@
 """`manage.py load_demo`: the reference data and the demo newsroom, for `make run` and tests.
 
-The command loads every app's data, but core sits below the other apps and imports none of
-them: the one model it asks about (municipalities' County) comes from the app registry by
-name, and the fixtures are data files, not imports.
+The command loads every app's data, so it lives at the project level (newsroom.site), which
+may import every app.
 """
 
 import secrets
 import shutil
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -17,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from municipalities.models import County
 from newsroom.core import roles
 from newsroom.core.models import Agency
 
@@ -41,7 +40,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_users=False, verbosity=1, **options):
         self.verbosity = verbosity
-        County = apps.get_model("municipalities", "County")
         if not County.objects.exists():
             call_command("loaddata", FIXTURES / "municipalities.json", verbosity=0)
             self._say("Loaded 21 counties and 290 municipalities.")
