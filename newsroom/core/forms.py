@@ -2,6 +2,7 @@ import unicodedata
 
 from django import forms
 from django.db import models
+from django.forms.renderers import TemplatesSetting
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,21 @@ def is_local_path(url):
         and not any(unicodedata.category(char) == "Cc" for char in url)
         and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
     )
+
+
+class PublicFormRenderer(TemplatesSetting):
+    """How the public forms render: every field through one template (label, hint, error,
+    widget; choices in a fieldset), `includes/forms/field.html`, as `as_field_group` and
+    `{{ form }}` render it, and one error summary that links to the fields,
+    `includes/forms/error_summary.html`. The admin keeps Django's own renderer."""
+
+    field_template_name = "includes/forms/field.html"
+
+
+class PublicFormMixin:
+    """For the forms of the public site: render through `PublicFormRenderer`."""
+
+    default_renderer = PublicFormRenderer
 
 
 # The widest integer key any supported database stores (a signed 64-bit bigint).
@@ -51,7 +67,7 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-class ContentReportForm(forms.ModelForm):
+class ContentReportForm(PublicFormMixin, forms.ModelForm):
     page_url = forms.CharField(widget=forms.HiddenInput, max_length=500)
     page_title = forms.CharField(widget=forms.HiddenInput, max_length=300, required=False)
 

@@ -4,6 +4,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_page
 from django.views.generic import FormView, TemplateView
 from django_ratelimit.core import is_ratelimited
@@ -13,6 +14,9 @@ from .web import absolute_url, client_key
 
 # How many reports one client may send: enough for a reader, too few for a flood.
 REPORT_RATE = "5/h"
+RATE_LIMITED = _(
+    "You have sent several reports in a short time. Please wait an hour and try again, or email us."
+)
 
 
 def language_redirect(request):
@@ -53,7 +57,7 @@ class ContentReportView(FormView):
             return render(
                 request,
                 self.template_name,
-                {"form": form, "rate_limited": True},
+                {"form": form, "rate_limited": True, "summary_errors": [RATE_LIMITED]},
                 status=429,
             )
         return super().post(request, *args, **kwargs)

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    # Django's form templates, for the public forms' renderer (core.forms.PublicFormRenderer).
+    "django.forms",
     "taggit",
     "django_tasks",
     "django_tasks_db",

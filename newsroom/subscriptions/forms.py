@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from municipalities.models import County, Municipality
-from newsroom.core.forms import IdsChoiceField
+from newsroom.core.forms import IdsChoiceField, PublicFormMixin
 from newsroom.releases.models import PressRelease
 
 from .models import Subscriber
@@ -33,7 +33,7 @@ class NoLineBreaksMixin:
         return cleaned
 
 
-class TopicsForm(NoLineBreaksMixin, forms.Form):
+class TopicsForm(PublicFormMixin, NoLineBreaksMixin, forms.Form):
     language = forms.ChoiceField(
         label=_("Language of the emails"),
         choices=settings.LANGUAGES,
@@ -141,6 +141,7 @@ class SubscribeForm(TopicsForm):
         label=CONSENT_TEXT,
         error_messages={"required": _("Tick the box to agree, or we cannot send you email.")},
     )
+    consent.summary_label = _("Consent")  # the error summary's short name for the long label
     field_order = ["email", "language", "frequency", "topics"]
 
     def clean_email(self):

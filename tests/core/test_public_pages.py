@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from newsroom.core.models import ContentReport
 from tests.conftest import attach_images
+from tests.html import hrefs, parse
 
 # Report this content ---------------------------------------------------------------------
 
@@ -54,12 +55,30 @@ def test_footer_report_link_carries_the_page_with_its_query_string(client, agenc
 
 
 def test_report_form_errors_are_summarised(client, agency):
-    response = report(client, reason="", message="", email="inte-en-adress")
-    assert response.status_code == 200
-    content = response.content.decode()
-    assert 'class="error-summary"' in content
-    assert 'href="#id_reason"' in content and 'href="#id_email"' in content
+    page = parse(report(client, reason="", message="", email="inte-en-adress"))
+    summary = page.select_one(".error-summary[role=alert]")
+    assert hrefs(summary) == ["#id_reason", "#id_message", "#id_email"]
+    # Each field as every public form renders it (includes/forms/field.html): its error
+    # beside it, and the field marked.
+    for name in ("reason", "message", "email"):
+        field = page.select_one(f"#id_{name}").find_parent(class_="field")
+        assert "field--error" in field["class"]
+        assert field.select_one(f"#id_{name}-error.field__error")
     assert not ContentReport.objects.exists()
+
+
+def test_public_forms_share_one_field_template_and_error_summary(client, agency):
+    from django.core.cache import cache
+
+    cache.clear()
+    subscribe = parse(client.post("/sv/subscribe/", {"email": "x"}), status=400)
+    summary = subscribe.select_one(".error-summary[role=alert]")
+    assert "#id_email" in hrefs(summary)
+    # The consent's long label is shortened in the summary.
+    assert any(a.get_text().startswith("Samtycke:") for a in summary.select("a"))
+    assert subscribe.select_one("#id_email-error.field__error")
+    report_page = parse(report(client, reason=""))
+    assert report_page.select_one("#id_reason-error.field__error")
 
 
 def test_report_refuses_another_host(client, agency):
@@ -145,8 +164,8 @@ def test_report_is_rate_limited_per_client(client, agency):
     cache.clear()
     for _ in range(5):
         assert report(client).status_code == 302
-    limited = report(client)
-    assert limited.status_code == 429
+    limited = parse(report(client), status=429)
+    assert "vänta en timme" in limited.select_one(".error-summary li").get_text().lower()
     assert ContentReport.objects.count() == 5
     # Another client is not affected.
     other = client.post(
