@@ -143,6 +143,9 @@ def _build(source, size, longest, target_stem):
                 icc_profile=icc_profile,
                 **options,
             )
+        # mkstemp makes the file private to us; the proxy that streams it (X-Accel-Redirect,
+        # X-Sendfile) reads it as its own user, as it reads the uploads.
+        os.chmod(temporary, settings.FILE_UPLOAD_PERMISSIONS or 0o644)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -63,6 +63,8 @@ def test_parallel_first_requests_for_one_rendition_build_it_once(db):
         paths = in_parallel(6, lambda: renditions.rendition_path(image, "large"))
     assert build.call_count == 1
     assert len(set(paths)) == 1 and len(paths) == 6
+    # Readable by the proxy's user, as uploads are (the temporary file was 0600).
+    assert paths[0].stat().st_mode & 0o777 == 0o644
     with PILImage.open(paths[0]) as picture:
         assert max(picture.size) == 2048
 
