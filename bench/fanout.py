@@ -147,7 +147,7 @@ def step_raw(n):
     subscriber = Subscriber.objects.first()
     renderer = emails.ReleaseEmailRenderer(public_only=False)
     message = renderer.release_message(root=release, subscriber=subscriber, message_id="<x@y>")
-    data = message.message().as_bytes(linesep="\r\n")
+    data = message.data
     sender = settings.DEFAULT_FROM_EMAIL
     start = time.perf_counter()
     with smtplib.SMTP(settings.EMAIL_HOST, settings.EMAIL_PORT) as connection:

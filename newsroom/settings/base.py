@@ -267,8 +267,12 @@ SUBSCRIPTIONS_CLAIM_CHUNK = 20
 SUBSCRIPTIONS_MAX_ATTEMPTS = 5
 SUBSCRIPTIONS_RETRY_BACKOFF_SECONDS = 60
 SUBSCRIPTIONS_BOUNCE_THRESHOLD = 3
-# A claim older than this (a killed worker) is taken up again by the recovery.
-SUBSCRIPTIONS_CLAIM_TIMEOUT_SECONDS = 15 * 60
+# A claim not renewed for this long means its worker died: the recovery takes it up again.
+# A live batch renews its claims every quarter of this; keep it above 4 × EMAIL_TIMEOUT.
+SUBSCRIPTIONS_CLAIM_TIMEOUT_SECONDS = 120
+# Backoff after a refused or dropped SMTP connection: doubles from the first, at most the max.
+SUBSCRIPTIONS_CONNECT_RETRY_SECONDS = 10
+SUBSCRIPTIONS_CONNECT_RETRY_MAX_SECONDS = 60
 # A release whose public date is older than this does not notify.
 SUBSCRIPTIONS_BACKDATE_LIMIT_HOURS = 48
 # Lifetime of confirmation and manage links (unsubscribe links never expire).

@@ -1,16 +1,21 @@
 """Rendering the emails: multipart (plain text and HTML), in the subscriber's language.
 
 Every email carries the manage and unsubscribe links and the RFC 8058 headers. A release
-email's body is the same for every subscriber of one language but for their links, so a
-batch renders each (release, language) once and puts each subscriber's links in by
-replacing placeholders: the templates run once per batch, not once per subscriber.
+email is the same for every subscriber of one language but for their address, links and
+Message-ID, so a batch renders and serialises each (release, language) once, with
+placeholders, and each subscriber's copy is those bytes with their parts stamped in
+(`MessageTemplate`): neither the templates nor the MIME building run once per subscriber.
 """
 
+import dataclasses
+import email
 import functools
-from email.utils import formataddr
+from email import policy
+from email.utils import formataddr, make_msgid, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import sanitize_address
 from django.template.loader import render_to_string
 from django.urls import get_urlconf, reverse
 from django.utils import translation
@@ -27,7 +32,30 @@ MANAGE_PLACEHOLDER = "NEWSROOMMANAGEURLPLACEHOLDER"
 UNSUBSCRIBE_PLACEHOLDER = "NEWSROOMUNSUBSCRIBEURLPLACEHOLDER"
 
 
+MANAGE_HTML_PLACEHOLDER = "NEWSROOMMANAGEURLHTMLPLACEHOLDER"
+UNSUBSCRIBE_HTML_PLACEHOLDER = "NEWSROOMUNSUBSCRIBEURLHTMLPLACEHOLDER"
+TO_PLACEHOLDER = "newsroom-recipient@placeholder.invalid"
+MESSAGE_ID_PLACEHOLDER = "<newsroom-message-id@placeholder.invalid>"
+LIST_UNSUBSCRIBE_PLACEHOLDER = "NEWSROOMLISTUNSUBSCRIBEPLACEHOLDER"
 TOKEN_PLACEHOLDER = "NEWSROOMTOKENPLACEHOLDER"
+
+# Control characters (C0 but tab and line breaks, DEL, C1) and the Unicode line and paragraph
+# separators: a title may carry them (pasted text), an email must not (a line break in a
+# header is an injection, U+000B or U+0085 are line breaks to Python's email package).
+_BODY_CONTROLS = {
+    c: " " for c in [*range(0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029] if c not in (9, 10, 13)
+}
+_HEADER_CONTROLS = {c: " " for c in [*range(0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029]}
+
+
+def header_text(value):
+    """One line for a header: control characters and line breaks become single spaces."""
+    return " ".join(str(value).translate(_HEADER_CONTROLS).split())
+
+
+def body_text(value):
+    """A body without control characters (tab and line breaks kept)."""
+    return value.translate(_BODY_CONTROLS)
 
 
 @functools.lru_cache(maxsize=64)
@@ -79,19 +107,152 @@ def _published_order(release):
 
 def sender(agency=None):
     agency = agency or Agency.current()
-    return formataddr((str(agency.name), settings.DEFAULT_FROM_EMAIL))
+    return formataddr((header_text(agency.name), settings.DEFAULT_FROM_EMAIL))
+
+
+def list_unsubscribe(unsubscribe):
+    """The two addresses of List-Unsubscribe: the one-click https link and a mailto."""
+    token = unsubscribe.rstrip("/").rpartition("/")[2]
+    mailto = f"mailto:{settings.SUBSCRIPTIONS_UNSUBSCRIBE_MAILTO}?subject=unsubscribe%20{token}"
+    return f"<{unsubscribe}>", f"<{mailto}>"
 
 
 def list_headers(unsubscribe):
-    token = unsubscribe.rstrip("/").rpartition("/")[2]
-    mailto = f"mailto:{settings.SUBSCRIPTIONS_UNSUBSCRIBE_MAILTO}?subject=unsubscribe%20{token}"
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "newsroom.invalid"
     return {
-        "List-Unsubscribe": f"<{unsubscribe}>, <{mailto}>",
+        "List-Unsubscribe": ", ".join(list_unsubscribe(unsubscribe)),
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "List-Id": f"<releases.{domain}>",
         "Auto-Submitted": "auto-generated",
     }
+
+
+@dataclasses.dataclass(frozen=True)
+class Prepared:
+    """One email ready for SMTP: its envelope and its bytes (CRLF line ends)."""
+
+    sender: str
+    recipient: str
+    data: bytes
+
+    def as_email(self):
+        """The same email as Django's EmailMessage, for backends other than SMTP (the test
+        outbox, the console): read back from the bytes, so that they show what SMTP gets."""
+        parsed = email.message_from_bytes(self.data, policy=policy.default)
+        own = {"subject", "from", "to", "content-type", "mime-version", "content-transfer-encoding"}
+        message = EmailMultiAlternatives(
+            subject=str(parsed["Subject"]),
+            body=parsed.get_body(("plain",)).get_content(),
+            from_email=str(parsed["From"]),
+            to=[self.recipient],
+            headers={k: str(v) for k, v in parsed.items() if k.lower() not in own},
+        )
+        html = parsed.get_body(("html",))
+        if html is not None:
+            message.attach_alternative(html.get_content(), "text/html")
+        return message
+
+
+class MessageTemplate:
+    """A message built and serialised once; `stamp()` makes each recipient's copy.
+
+    The copy is the template's bytes with the recipient's parts replaced: To, Message-ID,
+    List-Unsubscribe and the manage and unsubscribe links of both bodies. That holds while
+    the parts are sent as they are (7bit or 8bit); where a long line made Django choose
+    quoted-printable, which may break a placeholder, each copy is built in full instead.
+    """
+
+    # A placeholder's line stays far below SMTP's 998 octets with any real link in it.
+    LONGEST_LINE = 600
+
+    def __init__(self, *, subject, text, html, from_email):
+        self.subject = header_text(subject)
+        self.text = body_text(text)
+        self.html = (
+            body_text(html)
+            .replace(MANAGE_PLACEHOLDER, MANAGE_HTML_PLACEHOLDER)
+            .replace(UNSUBSCRIBE_PLACEHOLDER, UNSUBSCRIBE_HTML_PLACEHOLDER)
+        )
+        self.from_email = from_email
+        self.envelope_sender = parseaddr(from_email)[1]
+        self.data = self._serialise()
+
+    def _message(self, *, to, message_id, list_unsubscribe, text, html):
+        headers = {**list_headers("x"), "List-Unsubscribe": list_unsubscribe}
+        headers["Message-ID"] = message_id
+        message = EmailMultiAlternatives(
+            subject=self.subject, body=text, from_email=self.from_email, to=[to], headers=headers
+        )
+        message.attach_alternative(html, "text/html")
+        return message.message()
+
+    def _serialise(self):
+        mime = self._message(
+            to=TO_PLACEHOLDER,
+            message_id=MESSAGE_ID_PLACEHOLDER,
+            list_unsubscribe=LIST_UNSUBSCRIBE_PLACEHOLDER,
+            text=self.text,
+            html=self.html,
+        )
+        if any(
+            part.get("Content-Transfer-Encoding", "7bit") not in ("7bit", "8bit")
+            for part in mime.walk()
+        ):
+            return None
+        data = mime.as_bytes(linesep="\r\n")
+        expected = {
+            TO_PLACEHOLDER: 1,
+            MESSAGE_ID_PLACEHOLDER: 1,
+            LIST_UNSUBSCRIBE_PLACEHOLDER: 1,
+            MANAGE_PLACEHOLDER: self.text.count(MANAGE_PLACEHOLDER),
+            UNSUBSCRIBE_PLACEHOLDER: self.text.count(UNSUBSCRIBE_PLACEHOLDER),
+            MANAGE_HTML_PLACEHOLDER: self.html.count(MANAGE_HTML_PLACEHOLDER),
+            UNSUBSCRIBE_HTML_PLACEHOLDER: self.html.count(UNSUBSCRIBE_HTML_PLACEHOLDER),
+        }
+        for placeholder, count in expected.items():
+            if data.count(placeholder.encode()) != count:
+                return None
+        for line in data.split(b"\r\n"):
+            if len(line) > self.LONGEST_LINE and b"NEWSROOM" in line.upper():
+                return None
+        return data
+
+    def stamp(self, *, subscriber, message_id):
+        """The copy for `subscriber` (their address, links and the row's Message-ID)."""
+        manage, unsubscribe = manage_url(subscriber), unsubscribe_url(subscriber)
+        https, mailto = list_unsubscribe(unsubscribe)
+        # An ASCII address (nearly all) goes as it is; an international domain in punycode.
+        to = (
+            subscriber.email
+            if subscriber.email.isascii()
+            else sanitize_address(subscriber.email, "utf-8")
+        )
+        message_id = message_id or make_msgid(
+            domain=settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "newsroom.invalid"
+        )
+        if self.data is None:
+            data = self._message(
+                to=to,
+                message_id=message_id,
+                list_unsubscribe=f"{https}, {mailto}",
+                text=self.text.replace(MANAGE_PLACEHOLDER, manage).replace(
+                    UNSUBSCRIBE_PLACEHOLDER, unsubscribe
+                ),
+                html=self.html.replace(MANAGE_HTML_PLACEHOLDER, escape(manage)).replace(
+                    UNSUBSCRIBE_HTML_PLACEHOLDER, escape(unsubscribe)
+                ),
+            ).as_bytes(linesep="\r\n")
+        else:
+            data = (
+                self.data.replace(TO_PLACEHOLDER.encode(), to.encode())
+                .replace(MESSAGE_ID_PLACEHOLDER.encode(), message_id.encode())
+                .replace(LIST_UNSUBSCRIBE_PLACEHOLDER.encode(), f"{https},\r\n {mailto}".encode())
+                .replace(MANAGE_PLACEHOLDER.encode(), manage.encode())
+                .replace(UNSUBSCRIBE_PLACEHOLDER.encode(), unsubscribe.encode())
+                .replace(MANAGE_HTML_PLACEHOLDER.encode(), escape(manage).encode())
+                .replace(UNSUBSCRIBE_HTML_PLACEHOLDER.encode(), escape(unsubscribe).encode())
+            )
+        return Prepared(sender=self.envelope_sender, recipient=to, data=data)
 
 
 def build_message(*, subscriber, subject, text, html, message_id, from_email=None):
@@ -105,7 +266,7 @@ def build_message(*, subscriber, subject, text, html, message_id, from_email=Non
     if message_id:
         headers["Message-ID"] = message_id
     message = EmailMultiAlternatives(
-        subject=subject,
+        subject=header_text(subject),
         body=text,
         from_email=from_email or sender(),
         to=[subscriber.email],
@@ -128,7 +289,7 @@ def render_pair(template, context, language, *, agency=None):
         }
         text = render_to_string(f"subscriptions/email/{template}.txt", context)
         html = render_to_string(f"subscriptions/email/{template}.html", context)
-    return text, html
+    return body_text(text), body_text(html)
 
 
 class ReleaseEmailRenderer:
@@ -154,8 +315,9 @@ class ReleaseEmailRenderer:
             self._cache[key] = version_for(root, language, public_only=self.public_only)
         return self._cache[key]
 
-    def release_parts(self, root, language):
-        """(subject, text, html) of a release's email, or None when no version is public."""
+    def release_template(self, root, language):
+        """The release's email for readers of `language` (a `MessageTemplate`), or None
+        when no version is public."""
         key = ("release", root.pk, language)
         if key not in self._cache:
             version, other_language = self.version(root, language)
@@ -172,23 +334,18 @@ class ReleaseEmailRenderer:
                 language,
                 agency=self.agency,
             )
-            self._cache[key] = (version.title, text, html)
+            self._cache[key] = MessageTemplate(
+                subject=version.title, text=text, html=html, from_email=self.from_email
+            )
         return self._cache[key]
 
     def release_message(self, *, root, subscriber, message_id):
-        """The message, or None when no version of the release is public any more."""
-        parts = self.release_parts(root, subscriber.language)
-        if parts is None:
+        """The message (`Prepared`), or None when no version of the release is public any
+        more. An empty `message_id` gets a fresh one (the editor's test email)."""
+        template = self.release_template(root, subscriber.language)
+        if template is None:
             return None
-        subject, text, html = parts
-        return build_message(
-            subscriber=subscriber,
-            subject=subject,
-            text=text,
-            html=html,
-            message_id=message_id,
-            from_email=self.from_email,
-        )
+        return template.stamp(subscriber=subscriber, message_id=message_id)
 
     def _digest_roots(self, release_ids):
         missing = [pk for pk in release_ids if pk not in self._roots]
@@ -229,14 +386,10 @@ class ReleaseEmailRenderer:
                 "agency": self.agency.name,
                 "count": len(items),
             }
-        return build_message(
-            subscriber=subscriber,
-            subject=subject,
-            text=text,
-            html=html,
-            message_id=message_id,
-            from_email=self.from_email,
+        template = MessageTemplate(
+            subject=subject, text=text, html=html, from_email=self.from_email
         )
+        return template.stamp(subscriber=subscriber, message_id=message_id)
 
 
 def subscriber_message(subscriber, kind):

@@ -9,6 +9,7 @@ from newsroom.core.forms import IdsChoiceField, PublicFormMixin
 from newsroom.releases.models import PressRelease
 
 from .models import Subscriber
+from .services.subscribers import Preferences
 
 CONSENT_TEXT = _(
     "I want to receive the newsroom's releases by email and agree that my email address and "
@@ -102,17 +103,17 @@ class TopicsForm(PublicFormMixin, NoLineBreaksMixin, forms.Form):
             )
         return cleaned
 
-    def topic_arguments(self):
+    def preferences(self):
         data = self.cleaned_data
-        return {
-            "language": data["language"],
-            "frequency": data["frequency"],
-            "all_topics": data["topics"] == "all",
-            "kinds": data["kinds"] if data["topics"] == "chosen" else [],
-            "tags": list(data["tags"]),
-            "municipalities": list(data["municipalities"]),
-            "counties": list(data["counties"]),
-        }
+        return Preferences(
+            language=data["language"],
+            frequency=data["frequency"],
+            all_topics=data["topics"] == "all",
+            kinds=tuple(data["kinds"]) if data["topics"] == "chosen" else (),
+            tags=tuple(data["tags"]),
+            municipalities=tuple(data["municipalities"]),
+            counties=tuple(data["counties"]),
+        )
 
     @classmethod
     def initial_for(cls, subscriber):

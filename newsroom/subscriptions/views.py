@@ -67,7 +67,7 @@ def subscribe(request):
                 services.subscriber_request(
                     email=form.cleaned_data["email"],
                     consent_text=str(CONSENT_TEXT),
-                    **form.topic_arguments(),
+                    preferences=form.preferences(),
                 )
             except ValidationError:
                 # What the form let through but the model refuses: the form again, not a 500.
@@ -114,7 +114,7 @@ def manage(request, token):
     if request.method == "POST":
         form = TopicsForm(request.POST, initial=TopicsForm.initial_for(subscriber))
         if form.is_valid():
-            services.subscriber_update(subscriber=subscriber, **form.topic_arguments())
+            services.subscriber_update(subscriber=subscriber, preferences=form.preferences())
             messages.success(request, _("Your choices are saved."))
             return redirect(reverse("subscriptions:manage", kwargs={"token": token}))
         status = 400

@@ -10,7 +10,9 @@ from django.core.cache import cache
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.utils import timezone
 
-from newsroom.subscriptions.models import Subscriber, SubscriberKind
+from newsroom.releases.models import PressRelease
+from newsroom.releases.signals import release_published
+from newsroom.subscriptions.models import Announcement, Subscriber, SubscriberKind
 
 _seq = itertools.count(1)
 
@@ -118,3 +120,39 @@ def smtp_server(settings):
         yield inbox
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def publish(django_capture_on_commit_callbacks):
+    """Make a release public and send the signal, as the editorial service does."""
+
+    def do(release, *, first_publication=True):
+        with django_capture_on_commit_callbacks(execute=True):
+            release.status = PressRelease.Status.PUBLISHED
+            release.save()
+            release_published.send(
+                sender=PressRelease, release=release, first_publication=first_publication
+            )
+        return release
+
+    return do
+
+
+@pytest.fixture
+def fresh_release(make_release):
+    def make(**fields):
+        fields.setdefault("status", PressRelease.Status.DRAFT)
+        return make_release(**fields)
+
+    return make
+
+
+@pytest.fixture
+def announced(make_release):
+    def make(when, **fields):
+        fields.setdefault("published_at", when)
+        release = make_release(**fields)
+        Announcement.objects.create(release=release, announced_at=when)
+        return release
+
+    return make

@@ -1,4 +1,5 @@
-"""Digests: daily at 08:00 and weekly on Monday 08:00 (Stockholm), once per period."""
+"""Digests: daily at 08:00 and weekly on Monday 08:00 (Stockholm), once per period, in a
+fixed number of queries."""
 
 import datetime as dt
 import zoneinfo
@@ -7,6 +8,8 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from newsroom.releases.models import PressRelease
@@ -14,6 +17,8 @@ from newsroom.subscriptions import services
 from newsroom.subscriptions.models import Announcement, Digest, Subscriber
 
 pytestmark = pytest.mark.django_db
+
+
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
 
 
@@ -30,17 +35,6 @@ def test_digest_periods():
     assert services.digest_period("daily", at(2026, 12, 1, 8, 0))[0] == dt.date(2026, 12, 1)
     assert services.digest_period("weekly", at(2026, 12, 1, 9))[0] == dt.date(2026, 11, 30)
     assert services.digest_period("weekly", at(2026, 11, 30, 7))[0] == dt.date(2026, 11, 23)
-
-
-@pytest.fixture
-def announced(make_release):
-    def make(when, **fields):
-        fields.setdefault("published_at", when)
-        release = make_release(**fields)
-        Announcement.objects.create(release=release, announced_at=when)
-        return release
-
-    return make
 
 
 def run_digests(when, django_capture_on_commit_callbacks):
@@ -154,3 +148,100 @@ def test_digest_whose_releases_were_all_withdrawn_is_not_sent(make_subscriber, a
     services.emails_send_batch(model=Digest, ids=[digest.pk])
     digest.refresh_from_db()
     assert digest.status == Digest.Status.CANCELLED and mail.outbox == []
+
+
+def test_digest_lists_a_release_only_its_translation_made_public(
+    make_subscriber, make_release, django_capture_on_commit_callbacks, agency
+):
+    since = at(2026, 11, 30, 9)
+    english = make_subscriber(
+        frequency=Subscriber.Frequency.DAILY,
+        confirmed_at=since,
+        digest_since=since,
+        language="en",
+        email="reader@example.com",
+    )
+    swedish = make_subscriber(
+        frequency=Subscriber.Frequency.DAILY,
+        confirmed_at=since,
+        digest_since=since,
+        language="sv",
+        email="lasare@example.se",
+    )
+    # The original is still a draft; the English translation went out first. The
+    # announcement is filed under the original, as `release_announce` does.
+    original = make_release(
+        title="Besök i Borlänge", language="sv", status=PressRelease.Status.DRAFT
+    )
+    make_release(
+        title="Visit to Borlänge",
+        language="en",
+        translation_of=original,
+        slug="visit-first",
+        published_at=at(2026, 11, 30, 12),
+    )
+    Announcement.objects.create(release=original, announced_at=at(2026, 11, 30, 12))
+
+    with (
+        time_machine.travel(at(2026, 12, 1, 8, 5)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        call_command("send_digests", stdout=open("/dev/null", "w"))
+
+    by_address = {m.to[0]: m for m in mail.outbox}
+    assert set(by_address) == {english.email, swedish.email}
+    assert "Visit to Borlänge" in by_address[english.email].body
+    assert "only" not in by_address[english.email].body
+    # The Swedish reader gets the only public version, with a note; never the draft.
+    assert "Visit to Borlänge" in by_address[swedish.email].body
+    assert "Besök i Borlänge" not in by_address[swedish.email].body
+    assert Digest.objects.filter(status=Digest.Status.SENT).count() == 2
+
+
+PER_DIGEST = 1
+
+
+@pytest.fixture
+def releases(make_release, agency):
+    original = make_release(title="Besök", language="sv")
+    translated = make_release(
+        title="Visit", language="en", translation_of=original, slug="visit-queries"
+    )
+    only_swedish = make_release(title="Bara svenska", language="sv")
+    return [original, translated, only_swedish]
+
+
+def _digests(make_subscriber, releases, count):
+    now = timezone.now()
+    ids = []
+    for n in range(count):
+        subscriber = make_subscriber(frequency="daily", language="en" if n % 2 else "sv")
+        ids.append(
+            Digest.objects.create(
+                subscriber=subscriber,
+                frequency="daily",
+                period=now.date(),
+                covers_from=now - dt.timedelta(days=1),
+                covers_until=now,
+                release_ids=[releases[0].pk, releases[2].pk],
+            ).pk
+        )
+    return ids
+
+
+def _queries_to_send(ids):
+    mail.outbox.clear()
+    with CaptureQueriesContext(connection) as queries:
+        counts = services.emails_send_batch(model=Digest, ids=ids)
+    assert counts["sent"] == len(ids) and len(mail.outbox) == len(ids)
+    return len(queries)
+
+
+def test_digest_queries_do_not_grow_with_the_digests(make_subscriber, releases, settings):
+    settings.SUBSCRIPTIONS_CLAIM_CHUNK = 100  # one claim for the whole batch, 5 or 20
+    five = _queries_to_send(_digests(make_subscriber, releases, 5))
+    twenty = _queries_to_send(_digests(make_subscriber, releases, 20))
+    assert twenty - five == 15 * PER_DIGEST, (five, twenty)
+    by_language = {m.to[0]: m.body for m in mail.outbox}
+    assert any("Visit" in body and "Bara svenska" in body for body in by_language.values())
+    assert any("Besök" in body and "Bara svenska" in body for body in by_language.values())

@@ -1,9 +1,12 @@
-"""GDPR: erasure after 30 days (idempotent), erasure on request, links die with it."""
+"""GDPR: erasure after 30 days (idempotent), erasure on request, links and the admin's
+history die with it."""
 
 import datetime as dt
 
 import pytest
 import time_machine
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -54,10 +57,30 @@ def test_erasure_voids_links_and_allows_a_fresh_subscription(client, make_subscr
     assert response.status_code == 400
     services.subscriber_request(
         email="radera@example.se",
-        language="sv",
-        frequency="immediate",
-        all_topics=True,
         consent_text="x",
+        preferences=services.Preferences.everything(language="sv", frequency="immediate"),
     )
     assert Subscriber.objects.filter(email="radera@example.se").count() == 1
     assert Subscriber.objects.count() == 2
+
+
+def test_erase_blanks_the_admin_log_entries(admin_user, make_subscriber):
+    subscriber = make_subscriber(email="spara-inte@example.se")
+    other = make_subscriber(email="annan@example.se")
+    content_type = ContentType.objects.get_for_model(Subscriber)
+    for s in (subscriber, other):
+        LogEntry.objects.create(
+            user=admin_user,
+            content_type=content_type,
+            object_id=str(s.pk),
+            object_repr=s.email,
+            action_flag=CHANGE,
+            change_message=f"Changed email to {s.email}.",
+        )
+
+    services.subscriber_erase(subscriber=subscriber)
+
+    entry = LogEntry.objects.get(object_id=str(subscriber.pk), content_type=content_type)
+    assert entry.object_repr == "" and entry.change_message == ""
+    kept = LogEntry.objects.get(object_id=str(other.pk), content_type=content_type)
+    assert kept.object_repr == "annan@example.se"
