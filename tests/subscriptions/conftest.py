@@ -156,3 +156,32 @@ def announced(make_release):
         return release
 
     return make
+
+
+@pytest.fixture
+def smtp_outage(settings):
+    """Django's SMTP backend pointed at a port on 127.0.0.1 where nothing listens (yet):
+    `smtp_outage.start()` brings a real SMTP server up there and returns its Inbox."""
+    from aiosmtpd.controller import Controller
+
+    port = _free_port()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_TIMEOUT = 5
+    controllers = []
+
+    class Outage:
+        def start(self):
+            inbox = Inbox()
+            controller = Controller(inbox, hostname="127.0.0.1", port=port)
+            controller.start()
+            controllers.append(controller)
+            return inbox
+
+    try:
+        yield Outage()
+    finally:
+        for controller in controllers:
+            controller.stop()
