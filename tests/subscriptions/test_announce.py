@@ -8,7 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from newsroom.releases.models import PressRelease
-from newsroom.subscriptions import services
+from newsroom.subscriptions import emails, services
 from newsroom.subscriptions.models import Announcement, Delivery, Subscriber
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +40,20 @@ def test_matching_by_topics_kinds_and_county(
 
     assert matched == {everything, by_tag, by_municipality, by_county, by_kind_only, tag_and_kind}
     assert not matched & {wrong_kind, tag_wrong_kind, other_topic}
+
+    # The digests' Python twin of the rule (`Topics.matches`) agrees, with a translation that
+    # adds a kind and a county of its own to the group.
+    from newsroom.subscriptions.services.digests import _release_topics, _subscriber_topics
+
+    fresh_release(
+        language="en", translation_of=release, slug="t", kind="statement", municipalities=[falun]
+    )
+    group = Subscriber.objects.matching(emails.release_group(release))
+    active = list(Subscriber.objects.active())
+    topics = _subscriber_topics(active)
+    [release_topics] = _release_topics({release.pk}).values()
+    assert {s for s in active if topics[s.pk].matches(release_topics)} == set(group)
+    assert wrong_kind in set(group)  # the translation is a statement
 
 
 def test_publication_sends_one_email_per_matching_subscriber(

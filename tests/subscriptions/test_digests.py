@@ -245,3 +245,45 @@ def test_digest_queries_do_not_grow_with_the_digests(make_subscriber, releases, 
     by_language = {m.to[0]: m.body for m in mail.outbox}
     assert any("Visit" in body and "Bara svenska" in body for body in by_language.values())
     assert any("Besök" in body and "Bara svenska" in body for body in by_language.values())
+
+
+def test_planning_digests_takes_the_same_queries_for_2_or_12_announcements(
+    make_subscriber, announced, borlange, county, reference_data
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from taggit.models import Tag
+
+    since = at(2026, 11, 30, 9)
+    integration = Tag.objects.create(name="integration", slug="integration")
+    for topics in (
+        {},
+        {"tags": [integration]},
+        {"counties": [county]},
+        {"kinds": ["press_release"]},
+    ):
+        make_subscriber(frequency="daily", confirmed_at=since, digest_since=since, **topics)
+
+    def plan(count, day):
+        for n in range(count):
+            announced(
+                at(2026, 12, day, 10, n),
+                title=f"Nyhet {day}-{n}",
+                slug=f"nyhet-{day}-{n}",
+                tags=["integration"] if n % 2 else [],
+                municipalities=[borlange] if n % 3 else [],
+            )
+        with CaptureQueriesContext(connection) as queries:
+            with time_machine.travel(at(2026, 12, day + 1, 8, 5)):
+                created = services.digests_plan(frequency="daily")
+        return created, len(queries)
+
+    two = plan(2, 1)
+    twelve = plan(12, 3)
+    assert two[0] == twelve[0] == 4  # a digest each
+    assert two[1] == twelve[1], (two, twelve)
+    by_topic = {
+        d.subscriber.tags.exists(): len(d.release_ids)
+        for d in Digest.objects.filter(period=dt.date(2026, 12, 4))
+    }
+    assert by_topic[True] == 6  # the tagged half of the twelve

@@ -146,3 +146,105 @@ def test_recovery_requeues_a_stale_claim_and_a_row_never_enqueued(
     assert [sorted(args[0]) for _task, args in queue] == [sorted([claimed.pk, never.pk])]
     with django_capture_on_commit_callbacks(execute=True):
         assert _batches(services.emails_recover()) == 0
+
+
+# -- a killed worker, with the database queue ---------------------------------------------------
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def _run_worker():
+    from django.core.management import call_command
+
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_killed_workers_batch_is_failed_and_its_emails_sent(
+    smtp_server, make_subscriber, make_release, settings
+):
+    """A worker SIGKILLed mid-batch leaves its task RUNNING and a chunk claimed: the recovery
+    marks the task failed, takes the stale claims and the rows it never reached up again, and
+    leaves alone a batch whose worker is alive (its claims are fresh)."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = DATABASE_TASKS
+    settings.SUBSCRIPTIONS_CLAIM_CHUNK = 2
+    settings.SUBSCRIPTIONS_BATCH_SIZE = 4
+    timeout = dt.timedelta(seconds=settings.SUBSCRIPTIONS_CLAIM_TIMEOUT_SECONDS)
+    release = make_release(status=PressRelease.Status.PUBLISHED, published_at=timezone.now())
+    subscribers = [make_subscriber() for _ in range(8)]
+    ids = [Delivery.objects.create(release=release, subscriber=s).pk for s in subscribers]
+    assert services.enqueue_batches(Delivery.objects.filter(pk__in=ids)) == 2
+    dead_task, live_task = DBTaskResult.objects.order_by("enqueued_at")
+    assert dead_task.args_kwargs["args"][0] == ids[:4]
+    start = timezone.now()
+    # The dead worker took its task and claimed a chunk, then was killed.
+    dead_task.claim("killed-worker")
+    outbox.claim(Delivery, ids[:4], 2)
+
+    later = start + timeout * 2
+    with time_machine.travel(later):
+        # The other worker is alive: it runs its batch and has just renewed its claims.
+        live_task.claim("live-worker")
+        outbox.claim(Delivery, ids[4:], 2)
+        result = services.emails_recover()
+
+        assert result["dead_tasks"] == 1
+        dead_task.refresh_from_db()
+        live_task.refresh_from_db()
+        assert dead_task.status == "FAILED" and dead_task.exception_class_path.endswith(
+            "WorkerDied"
+        )
+        assert live_task.status == "RUNNING"
+        assert result["delivery"] == {"reclaimed": 2, "batches": 1}
+        [retry] = DBTaskResult.objects.filter(status="READY")
+        assert sorted(retry.args_kwargs["args"][0]) == ids[:4]
+        # Nothing twice: a second run finds the new task waiting.
+        assert services.emails_recover()["delivery"] == {"reclaimed": 0, "batches": 0}
+        _run_worker()
+    sent = {m["To"] for m in smtp_server.messages()}
+    assert sent == {s.email for s in subscribers[:4]}
+    assert set(Delivery.objects.filter(pk__in=ids[:4]).values_list("status", flat=True)) == {
+        Status.SENT
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backlog_waiting_in_the_database_queue_is_never_enqueued_twice(
+    make_subscriber, make_release, settings
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = DATABASE_TASKS
+    release = make_release(status=PressRelease.Status.PUBLISHED, published_at=timezone.now())
+    ids = [
+        Delivery.objects.create(release=release, subscriber=make_subscriber()).pk for _ in range(3)
+    ]
+    services.enqueue_batches(Delivery.objects.filter(pk__in=ids))
+    timeout = dt.timedelta(seconds=settings.SUBSCRIPTIONS_CLAIM_TIMEOUT_SECONDS)
+    for hours in (1, 5, 24):
+        with time_machine.travel(timezone.now() + timeout + dt.timedelta(hours=hours)):
+            assert services.emails_recover()["delivery"]["batches"] == 0
+    assert DBTaskResult.objects.count() == 1
+
+
+def test_a_live_batch_renews_its_claims(make_subscriber, make_release, settings, monkeypatch):
+    """The heartbeat: while a chunk is being sent, its claims stay younger than the timeout."""
+    settings.SUBSCRIPTIONS_CLAIM_CHUNK = 3
+    release = make_release(status=PressRelease.Status.PUBLISHED, published_at=timezone.now())
+    ids = [
+        Delivery.objects.create(release=release, subscriber=make_subscriber()).pk for _ in range(3)
+    ]
+    seen = []
+    real_send = services.SmtpSession.send
+
+    def slow_send(self, message):
+        seen.append(Delivery.objects.get(pk=ids[-1]).claimed_at)
+        traveller.shift(dt.timedelta(seconds=settings.SUBSCRIPTIONS_CLAIM_TIMEOUT_SECONDS / 2))
+        return real_send(self, message)
+
+    monkeypatch.setattr(services.SmtpSession, "send", slow_send)
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        assert services.emails_send_batch(model=Delivery, ids=ids)["sent"] == 3
+    assert seen[0] < seen[1] < seen[2]
