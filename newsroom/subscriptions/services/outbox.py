@@ -9,7 +9,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -103,13 +103,28 @@ def heartbeat_every():
 
 
 def mark_sent(row, message_id):
-    type(row).objects.filter(pk=row.pk, status=Status.SENDING).update(
-        status=Status.SENT,
-        sent_at=timezone.now(),
-        message_id=message_id,
-        error="",
-        next_attempt_at=None,
-    )
+    """Sent: right after the server's "250", one row at a time (crash safety), unless the row
+    was cancelled meanwhile.
+
+    One plain UPDATE: it runs once per email, and building it through the ORM cost several
+    times the statement itself (0.58 ms against 0.08 ms a row on SQLite, bench/README.md).
+    """
+    model = type(row)
+    connection = connections[router.db_for_write(model)]
+    table = connection.ops.quote_name(model._meta.db_table)
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET status = %s, sent_at = %s, message_id = %s, error = '', "
+            f"next_attempt_at = NULL WHERE {pk} = %s AND status = %s",
+            [
+                Status.SENT.value,
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+                message_id,
+                row.pk,
+                Status.SENDING.value,
+            ],
+        )
     if row.subscriber.bounce_count:
         Subscriber.objects.filter(pk=row.subscriber_id).update(bounce_count=0)
 
