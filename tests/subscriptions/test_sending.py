@@ -344,7 +344,7 @@ CONTROL_TITLES = [
     "Rubrik\r\nBcc: someone@example.com",
     "Rubrik\x0bWord: value",
     "Rubrik\x0cWord:\x1cvalue\x85Word: x\u2028Word: y",
-    "Nul\x00and\x1bescape\x7f and\ttab",
+    "Nul\x01and\x1bescape\x7f and\ttab",  # (PostgreSQL stores no NUL)
 ]
 
 
@@ -373,7 +373,7 @@ def test_control_characters_in_a_title_still_make_a_valid_email(
         assert subject.startswith(("Rubrik ", "Nul and"))
         assert all(ch.isprintable() for ch in subject)
         text = message.get_body(("plain",)).get_content()
-        assert "\x0b" not in text and "\x00" not in text
+        assert "\x0b" not in text and "\x01" not in text
     assert {m["Subject"] for m in messages} >= {
         "Rubrik Bcc: someone@example.com",
         "Rubrik Word: value",
