@@ -74,13 +74,20 @@ def run_many_measured(commands, env):
     processes = [
         subprocess.Popen(c, env=env, cwd=ROOT, stdout=subprocess.DEVNULL) for c in commands
     ]
-    peaks = []
+    peaks, cpu = [], 0.0
     for process in processes:
         _pid, status, usage = os.wait4(process.pid, 0)
         if os.waitstatus_to_exitcode(status) != 0:
             raise SystemExit(f"a worker failed with status {status}")
         peaks.append(usage.ru_maxrss / 1024)
-    return time.perf_counter() - start, peaks
+        cpu += usage.ru_utime + usage.ru_stime
+    return time.perf_counter() - start, peaks, cpu
+
+
+def cpu_seconds(pid):
+    """CPU time a running process has used so far (from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # -- the steps run in child processes ----------------------------------------------------------
@@ -149,11 +156,19 @@ def step_raw(n):
     message = renderer.release_message(root=release, subscriber=subscriber, message_id="<x@y>")
     data = message.data
     sender = settings.DEFAULT_FROM_EMAIL
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     with smtplib.SMTP(settings.EMAIL_HOST, settings.EMAIL_PORT) as connection:
         for i in range(n):
             connection.sendmail(sender, [f"prenumerant{i}@example.se"], data)
-    print(json.dumps({"seconds": time.perf_counter() - start, "bytes": len(data)}))
+    print(
+        json.dumps(
+            {
+                "seconds": time.perf_counter() - start,
+                "cpu": time.process_time() - cpu,
+                "bytes": len(data),
+            }
+        )
+    )
 
 
 def step_publish():
@@ -228,12 +243,15 @@ def main():
         prepare_s, _rss, _out = run_measured([*me, "--step", "prepare"], env)
         print(f"prepared {args.subscribers} subscribers in {prepare_s:.1f} s")
 
+        sink_cpu = cpu_seconds(sink.pid)
         _wall, raw_rss, out = run_measured([*me, "--step", "raw"], env)
         raw = json.loads(out)
+        raw_sink_cpu = cpu_seconds(sink.pid) - sink_cpu
         raw_rate = args.subscribers / raw["seconds"]
         print(f"raw smtplib, one connection: {raw_rate:,.0f} msg/s, peak RSS {raw_rss:.0f} MB")
 
         start = time.perf_counter()
+        sink_cpu = cpu_seconds(sink.pid)
         run_measured([*me, "--step", "publish"], env)
         profile = ["-m", "cProfile", "-o", args.profile] if args.profile else []
         worker = [
@@ -248,8 +266,9 @@ def main():
             "0",
         ]
         # The first worker takes the announcement task; the others join for the batches.
-        _s, peaks = run_many_measured([worker] * args.workers, env)
+        _s, peaks, worker_cpu = run_many_measured([worker] * args.workers, env)
         fanout_s = time.perf_counter() - start
+        fanout_sink_cpu = cpu_seconds(sink.pid) - sink_cpu
         rate = args.subscribers / fanout_s
         _s, _r, out = run_measured([*me, "--step", "check"], env)
         check = json.loads(out)
@@ -266,6 +285,14 @@ def main():
         )
         print(f"deliveries: {check}")
         print(f"ratio to the ceiling (mean of before and after): {rate / ceiling:.2f}")
+        n = args.subscribers
+        cpu = {
+            "raw_client_ms_per_msg": round(1000 * raw["cpu"] / n, 3),
+            "raw_sink_ms_per_msg": round(1000 * raw_sink_cpu / n, 3),
+            "fanout_workers_ms_per_msg": round(1000 * worker_cpu / n, 3),
+            "fanout_sink_ms_per_msg": round(1000 * fanout_sink_cpu / n, 3),
+        }
+        print(f"CPU per message (ms): {cpu}")
         result = {
             "subscribers": args.subscribers,
             "workers": args.workers,
@@ -284,6 +311,7 @@ def main():
                 resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             ),
             "check": check,
+            "cpu": cpu,
         }
         results = ROOT / "bench" / "results"
         results.mkdir(exist_ok=True)
