@@ -56,16 +56,23 @@ def release_announce(*, release_id):
         subscribers = Subscriber.objects.matching(root.translation_group()).filter(
             frequency=Subscriber.Frequency.IMMEDIATE
         )
-        ids = list(subscribers.values_list("pk", flat=True))
-        Delivery.objects.bulk_create(
-            [Delivery(release=root, subscriber_id=pk) for pk in ids],
-            batch_size=1000,
-            ignore_conflicts=True,
-        )
-        announcement.matched = len(ids)
+        # In chunks, so that memory stays flat whatever the number of subscribers.
+        matched, chunk = 0, []
+        for pk in subscribers.values_list("pk", flat=True).iterator(chunk_size=2000):
+            chunk.append(Delivery(release=root, subscriber_id=pk))
+            if len(chunk) == 2000:
+                matched += _insert(chunk)
+                chunk = []
+        matched += _insert(chunk)
+        announcement.matched = matched
         announcement.save(update_fields=["matched"])
     enqueue_batches(Delivery.objects.filter(release=root, status=Status.PENDING))
-    return len(ids)
+    return matched
+
+
+def _insert(deliveries):
+    Delivery.objects.bulk_create(deliveries, batch_size=1000, ignore_conflicts=True)
+    return len(deliveries)
 
 
 @task()
