@@ -8,7 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from newsroom.releases.models import PressRelease
-from newsroom.subscriptions import emails, services
+from newsroom.subscriptions import services
 from newsroom.subscriptions.models import Announcement, Delivery, Subscriber
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_matching_by_topics_kinds_and_county(
     fresh_release(
         language="en", translation_of=release, slug="t", kind="statement", municipalities=[falun]
     )
-    group = Subscriber.objects.matching(emails.release_group(release))
+    group = Subscriber.objects.matching(release.translation_group())
     active = list(Subscriber.objects.active())
     topics = _subscriber_topics(active)
     [release_topics] = _release_topics({release.pk}).values()
