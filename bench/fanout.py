@@ -51,8 +51,6 @@ def base_env(database_url, smtp_port, args):
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_port),
         "LOG_LEVEL": "WARNING",
-        "SUBSCRIPTIONS_BATCH_SIZE": str(args.batch_size),
-        "SUBSCRIPTIONS_CLAIM_CHUNK": str(args.claim_chunk),
         "PYTHONPATH": str(ROOT),
     }
 
@@ -205,8 +203,6 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--subscribers", "-n", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--batch-size", type=int, default=500)
-    parser.add_argument("--claim-chunk", type=int, default=20)
     parser.add_argument("--database-url", help="an empty PostgreSQL database (default: SQLite)")
     parser.add_argument("--profile", help="write a cProfile of the (first) worker to this file")
     parser.add_argument("--step", help=argparse.SUPPRESS)
@@ -296,8 +292,6 @@ def main():
         result = {
             "subscribers": args.subscribers,
             "workers": args.workers,
-            "batch_size": args.batch_size,
-            "claim_chunk": args.claim_chunk,
             "database": database_url.split(":", 1)[0],
             "message_bytes": raw["bytes"],
             "raw_smtplib_msgs_per_s": round(raw_rate),

@@ -189,8 +189,6 @@ def main():
     parser.add_argument("--subscribers", "-n", type=int, default=2000)
     parser.add_argument("--outage", type=int, default=30, help="seconds the SMTP server is down")
     parser.add_argument("--limit", type=int, default=360, help="seconds to wait for delivery")
-    parser.add_argument("--batch-size", type=int, default=500)
-    parser.add_argument("--claim-chunk", type=int, default=20)
     parser.add_argument("--step", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step == "tasks":
