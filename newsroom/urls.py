@@ -63,3 +63,6 @@ urlpatterns += i18n_patterns(
     path("subscribe/", include("newsroom.subscriptions.urls")),
     prefix_default_language=True,
 )
+
+# A 503 with Retry-After while the database is unreachable; the usual 500 page otherwise.
+handler500 = core_views.server_error

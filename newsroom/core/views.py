@@ -1,11 +1,16 @@
+import sys
 from urllib.parse import urlencode
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template import loader
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from django.views.decorators.cache import cache_page
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import FormView, TemplateView
 from django_ratelimit.core import is_ratelimited
 
@@ -91,3 +96,35 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+# Errors that mean the database cannot be reached (down, restarting, connection lost), as
+# opposed to a fault in a query; psycopg's own errors reach views wrapped in these.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+
+def _database_unavailable(exc):
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, DATABASE_UNAVAILABLE):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+@requires_csrf_token
+def server_error(request):
+    """handler500: a 503 with Retry-After while the database is unreachable, else the 500 page.
+
+    Django calls it for every uncaught exception, from a view or a middleware, with the
+    exception being handled; the traceback goes to the log, never to the reader. Neither page
+    touches the database (no context processors).
+    """
+    if _database_unavailable(sys.exc_info()[1]):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response
+    return defaults.server_error(request)

@@ -119,7 +119,11 @@ TEMPLATES = [
 SQLITE_PATH = BASE_DIR / "db.sqlite3"
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{SQLITE_PATH}"), conn_max_age=int(env("CONN_MAX_AGE", 60))
+        env("DATABASE_URL", f"sqlite:///{SQLITE_PATH}"),
+        conn_max_age=int(env("CONN_MAX_AGE", 60)),
+        # A kept connection is checked before a request reuses it: after a database restart
+        # the request reconnects instead of failing on the dead connection.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
