@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from PIL import Image as PILImage
 from taggit.models import Tag
 
 from municipalities.models import County, Municipality
@@ -66,6 +67,12 @@ def media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+def picture(kind):
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (40, 30), (11, 79, 138)).save(buffer, format=kind)
+    return buffer.getvalue()
+
+
 def build_everything():
     """The demo newsroom, and at least one row of every exported model, with files."""
     call_command("load_demo", no_users=True, verbosity=0)
@@ -74,9 +81,9 @@ def build_everything():
     user.groups.add(Group.objects.get(name=roles.EDITOR))
     user.user_permissions.add(Permission.objects.get(codename="view_subscriber"))
     contact = PressContact.objects.first()
-    contact.photo.save("foto.jpg", ContentFile(b"\xff\xd8 not much of a photo"))
+    contact.photo.save("foto.jpg", ContentFile(picture("JPEG")))
     agency = Agency.objects.get()
-    agency.logo.save("logo.png", ContentFile(b"\x89PNG logo"))
+    agency.logo.save("logo.png", ContentFile(picture("PNG")))
     agency.default_contacts.add(contact)
     document = Document(title="Rapport")
     document.file.save("rapport.pdf", ContentFile(b"%PDF-1.7\n% rapport\n"), save=False)
