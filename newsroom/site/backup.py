@@ -24,6 +24,7 @@ import io
 import json
 import os
 import tarfile
+import tempfile
 import uuid
 import zlib
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ from django.core.exceptions import (
     SuspiciousFileOperation,
     ValidationError,
 )
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
@@ -213,16 +214,19 @@ def export(path, *, personal_data=True, progress_stream=None):
                 progress.advance(len(rows), entry.label)
         missing = []
         for name in sorted(n for n in file_names if n):
-            try:
+            try:  # streamed: a file is never held in memory whole
                 with default_storage.open(name, "rb") as handle:
-                    content = handle.read()
+                    digest = _sha256(handle)
+                    size = handle.tell()
+                    handle.seek(0)
+                    info = tarfile.TarInfo(f"media/{name}")
+                    info.size, info.mode = size, 0o600
+                    info.mtime = int(timezone.now().timestamp())
+                    tar.addfile(info, handle)
             except (OSError, SuspiciousFileOperation):
                 missing.append(name)
                 continue
-            _add_bytes(tar, f"media/{name}", content)
-            manifest["files"].append(
-                {"name": name, "size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
-            )
+            manifest["files"].append({"name": name, "size": size, "sha256": digest})
         manifest["missing_files"] = missing
         _add_bytes(tar, "manifest.json", json.dumps(manifest, indent=1).encode())
     progress.close()
@@ -238,22 +242,26 @@ def _add_bytes(tar, name, content):
 
 
 def _read_archive(path):
-    """Every member of the archive, by name, in memory; ArchiveError when it is not one."""
+    """The manifest and the data files, in memory, and the names of the media files (read
+    later, one at a time); ArchiveError when the file is not a readable archive."""
+    members, media = {}, set()
     try:
         with tarfile.open(path, mode="r:gz") as tar:
-            members = {}
             for info in tar:
-                if info.isfile():
-                    handle = tar.extractfile(info)
-                    members[info.name] = handle.read()
+                if not info.isfile():
+                    continue
+                if info.name.startswith("media/"):
+                    media.add(info.name)
+                else:
+                    members[info.name] = tar.extractfile(info).read()
     except FileNotFoundError as exc:
         raise ArchiveError(f"No such file: {path}") from exc
     except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
         raise ArchiveError(f"{path} is not a readable newsroom archive (.tar.gz): {exc}") from exc
-    return members
+    return members, media
 
 
-def _manifest(members):
+def _manifest(members, media):
     try:
         manifest = json.loads(members["manifest.json"])
     except KeyError as exc:
@@ -277,11 +285,8 @@ def _manifest(members):
             if item["file"] not in members:
                 raise ArchiveError(f"The archive lacks {item['file']}.")
         for item in manifest["files"]:
-            if f"media/{item['name']}" not in members:
+            if f"media/{item['name']}" not in media or not isinstance(item["sha256"], str):
                 raise ArchiveError(f"The archive lacks the file {item['name']}.")
-            content = members[f"media/{item['name']}"]
-            if hashlib.sha256(content).hexdigest() != item["sha256"]:
-                raise ArchiveError(f"The file {item['name']} in the archive is damaged.")
     except (KeyError, TypeError) as exc:
         raise ArchiveError(f"The archive's manifest is incomplete: {exc!r}") from exc
     return manifest
@@ -303,8 +308,8 @@ def existing_rows():
 
 def restore(path, *, progress_stream=None):
     """Load the archive at `path` into an empty database and its files into the storage."""
-    members = _read_archive(path)
-    manifest = _manifest(members)
+    members, media = _read_archive(path)
+    manifest = _manifest(members, media)
     found = existing_rows()
     if found:
         listed = ", ".join(f"{n} {name}" for name, n in sorted(found.items()))
@@ -343,8 +348,7 @@ def restore(path, *, progress_stream=None):
                     progress.advance(item["count"], item["model"])
             connection.check_constraints(table_names=[m._meta.db_table for m in loaded])
             _reset_sequences(loaded)
-            for item in manifest["files"]:
-                written.append(_restore_file(item["name"], members[f"media/{item['name']}"]))
+            _restore_files(path, manifest["files"], written)
     except (IntegrityError, DatabaseError) as exc:
         _remove(written)
         raise ArchiveError(f"The archive's rows do not fit this database: {exc}") from exc
@@ -356,19 +360,49 @@ def restore(path, *, progress_stream=None):
     return manifest
 
 
-def _restore_file(name, content):
+def _restore_files(path, files, written):
+    """Each media file from the archive into the storage, streamed through a temporary file
+    and checked against its checksum; the names written are appended to `written`."""
+    expected = {f"media/{item['name']}": item for item in files}
     try:
-        if default_storage.exists(name):
-            with default_storage.open(name, "rb") as handle:
-                if handle.read() == content:
-                    return None  # already there, the same bytes: nothing to undo
-            raise ArchiveError(
-                f"{name} already exists in MEDIA_ROOT ({settings.MEDIA_ROOT}) with other "
-                "content: restore into an empty media folder."
-            )
-        stored = default_storage.save(name, ContentFile(content))
-    except SuspiciousFileOperation as exc:
-        raise ArchiveError(f"The archive holds an unsafe file name: {name!r}") from exc
+        with tarfile.open(path, mode="r:gz") as tar:
+            for info in tar:
+                item = expected.get(info.name)
+                if item is not None and info.isfile():
+                    written.append(_restore_file(item, tar.extractfile(info)))
+    except (tarfile.TarError, EOFError, zlib.error) as exc:
+        raise ArchiveError(f"{path}: the media files cannot be read: {exc}") from exc
+
+
+def _sha256(handle):
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _restore_file(item, source):
+    name = item["name"]
+    with tempfile.SpooledTemporaryFile(max_size=8 << 20) as copy:
+        digest = hashlib.sha256()
+        for chunk in iter(lambda: source.read(1 << 20), b""):
+            digest.update(chunk)
+            copy.write(chunk)
+        if digest.hexdigest() != item["sha256"]:
+            raise ArchiveError(f"The file {name} in the archive is damaged.")
+        copy.seek(0)
+        try:
+            if default_storage.exists(name):
+                with default_storage.open(name, "rb") as handle:
+                    if _sha256(handle) == item["sha256"]:
+                        return None  # already there, the same bytes: nothing to undo
+                raise ArchiveError(
+                    f"{name} already exists in MEDIA_ROOT ({settings.MEDIA_ROOT}) with other "
+                    "content: restore into an empty media folder."
+                )
+            stored = default_storage.save(name, File(copy, name=name))
+        except SuspiciousFileOperation as exc:
+            raise ArchiveError(f"The archive holds an unsafe file name: {name!r}") from exc
     if stored != name:
         default_storage.delete(stored)
         raise ArchiveError(f"The storage renamed {name} to {stored}: restore stopped.")
