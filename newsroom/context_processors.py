@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.releases.views import feed_links
+
 
 def _navigation():
     return [
@@ -37,15 +39,11 @@ def _footer_links():
     ]
 
 
-def _feeds():
-    return {"rss": reverse("releases:feed_rss"), "atom": reverse("releases:feed_atom")}
-
-
 def site(request):
     """Computed only when a template uses them (the admin's pages do not)."""
     return {
         "site_navigation": SimpleLazyObject(_navigation),
         "site_footer_links": SimpleLazyObject(_footer_links),
-        "site_feeds": SimpleLazyObject(_feeds),
+        "site_feeds": SimpleLazyObject(feed_links),
         "site_search_url": SimpleLazyObject(lambda: reverse("releases:search")),
     }
