@@ -66,3 +66,7 @@ urlpatterns += i18n_patterns(
 
 # A 503 with Retry-After while the database is unreachable; the usual 500 page otherwise.
 handler500 = core_views.server_error
+
+if settings.BENCHMARK_CEILING:
+    urlpatterns += [path("bench/ceiling/", views.benchmark_ceiling, name="benchmark_ceiling")]
+

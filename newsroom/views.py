@@ -6,6 +6,7 @@ so it lives here, in the project package that may import every app. Its URL keep
 `core:home` (see newsroom/urls.py).
 """
 
+from django.http import HttpResponse
 from django.views.generic import TemplateView
 
 from municipalities.models import AgencyVisit
@@ -34,3 +35,12 @@ class HomeView(TemplateView):
         contacts = list(agency.default_contacts.filter(is_public=True)) if agency.pk else []
         context["contacts"] = contacts or list(PressContact.objects.public()[:3])
         return context
+
+
+# The benchmark's ceiling (bench/run): what Django itself serves through the same middleware,
+# a 20 KB page with no query and no template. Routed only when BENCHMARK_CEILING is on.
+CEILING_BODY = "<!DOCTYPE html><title>ceiling</title>" + "<p>" + "x" * 20_400 + "</p>"
+
+
+def benchmark_ceiling(request):
+    return HttpResponse(CEILING_BODY)

@@ -217,6 +217,9 @@ RELEASE_PREVIEW_DAYS = int(env("RELEASE_PREVIEW_DAYS", 7))
 
 LOGIN_URL = "admin:login"
 
+# bench/run only: routes /bench/ceiling/, a bare 20 KB page (the benchmark's ceiling).
+BENCHMARK_CEILING = env_bool("BENCHMARK_CEILING", False)
+
 # Behind a proxy: the request header with the client's address, for rate limits
 # (e.g. HTTP_X_FORWARDED_FOR); unset means REMOTE_ADDR.
 CLIENT_IP_HEADER = env("CLIENT_IP_HEADER")
