@@ -9,7 +9,6 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
-from taggit.models import Tag
 
 from municipalities.models import AgencyVisit, Municipality
 from newsroom.core.filters import filter_errors
@@ -19,6 +18,7 @@ from newsroom.core.web import absolute_url
 
 from .filters import ReleaseFilterForm
 from .models import PressRelease, ReleaseContact, ReleaseImage
+from .pagination import KeysetPaginationMixin
 from .search import add_snippets, search_releases
 
 # Characters that must not appear raw inside a <script> element (as Django's json_script).
@@ -43,7 +43,7 @@ class PublicReleaseMixin:
         return PressRelease.objects.public()
 
 
-class ReleaseListView(PublicReleaseMixin, ListView):
+class ReleaseListView(KeysetPaginationMixin, PublicReleaseMixin, ListView):
     """Releases with filters by kind, tag, municipality, county, year and language."""
 
     template_name = "releases/release_list.html"
@@ -61,8 +61,16 @@ class ReleaseListView(PublicReleaseMixin, ListView):
     def get_queryset(self):
         return self.form.filter(super().get_queryset()).for_listing()
 
+    # Counted up to this many: beyond it the page says "more than 1,000", so the count costs
+    # the same whatever the archive's size.
+    count_limit = 1000
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        if self.keyset_pagination:
+            counted = self.object_list.order_by()[: self.count_limit + 1].count()
+            context["release_count"] = min(counted, self.count_limit)
+            context["more_than_count"] = counted > self.count_limit
         context["form"] = self.form
         context["filter_errors"] = filter_errors(self.form)
         context["active_filters"] = self._describe_filters()
@@ -102,6 +110,8 @@ class SearchView(ReleaseListView):
 
     template_name = "releases/search.html"
     paginate_by = 10
+    # Ranked results: numbered pages (its order, by rank, is no key of the order index).
+    keyset_pagination = False
 
     def get_queryset(self):
         releases = self.form.filter(PressRelease.objects.public())
@@ -115,7 +125,7 @@ class SearchView(ReleaseListView):
         return context
 
 
-class TagDetailView(PublicReleaseMixin, ListView):
+class TagDetailView(KeysetPaginationMixin, PublicReleaseMixin, ListView):
     """A tag's page: its public releases and the visits on that topic."""
 
     template_name = "releases/tag_detail.html"
@@ -127,7 +137,7 @@ class TagDetailView(PublicReleaseMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return super().get_queryset().filter(tags=self.tag).for_listing()
+        return super().get_queryset().tagged([self.tag]).for_listing()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -231,13 +241,14 @@ class ReleaseDetailView(ReleaseAddressMixin, DetailView):
         return context
 
     def _related(self, release):
-        """Public releases sharing a tag, newest first: one query whatever the tags."""
-        shared_tags = Tag.objects.filter(releases_taggedrelease_items__content_object=release)
+        """Public releases sharing a tag, newest first: one query whatever the tags, read
+        along the order index (an EXISTS per row on the tag index, no join, no DISTINCT)."""
+        tags = [tag.pk for tag in release.tags.all()]  # prefetched
         return list(
             PressRelease.objects.public()
-            .filter(tags__in=shared_tags)
+            # No tags: a condition that matches nothing, so the page costs the same queries.
+            .tagged(tags or [0])
             .exclude(pk=release.pk)
-            .distinct()
             .for_listing()[: self.related_count]
         )
 

@@ -126,8 +126,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Persistent connections (CONN_MAX_AGE, on SQLite too: each new one repeats the PRAGMAs),
+# checked before reuse so that a dropped one is replaced rather than failing a request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",

@@ -112,3 +112,27 @@ def test_internal_tuning_is_not_read_from_the_environment():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["500", "5", "6"]
+
+
+def test_production_settings_cache_templates_and_keep_connections():
+    """Cached template loaders (Django's default when no loaders are named) and persistent
+    database connections, on SQLite too, with a health check before reuse."""
+    script = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "from django.template import engines; "
+        "print([type(l).__module__ for l in engines['django'].engine.template_loaders]); "
+        "d = s.DATABASES['default']; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL")},
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings.base",
+        "DEBUG": "0",
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "example.se",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=settings.BASE_DIR, capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == ["['django.template.loaders.cached']", "60 True"]

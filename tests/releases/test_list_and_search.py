@@ -1,6 +1,7 @@
 """The release list: filters, pagination, search (both backends) and bad input."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -117,10 +118,29 @@ def test_bad_filter_values_show_the_page_with_a_message(client, agency, spread, 
     assert len(titles(response)) == len(spread)
 
 
-@pytest.mark.parametrize("page", ["abc", "99999", "0", "-1"])
-def test_bad_page_numbers_are_404(client, agency, make_release, page):
+@pytest.mark.parametrize(
+    "query", ["older=abc", "newer=99999", "older=0", "older=-1.2.3", "newer=1.2", "older=9" * 30]
+)
+def test_bad_page_keys_are_404(client, agency, make_release, query):
     make_release()
-    assert client.get(f"/sv/releases/?page={page}").status_code == 404
+    assert client.get(f"/sv/releases/?{query}").status_code == 404
+
+
+def test_a_key_past_the_oldest_release_is_404(client, agency, make_release):
+    make_release()
+    assert client.get("/sv/releases/?older=0.0.0").status_code == 404
+
+
+@pytest.mark.parametrize("page", ["2", "abc", "99999"])
+def test_former_page_numbers_lead_to_the_newest_page_with_the_filters(client, agency, page):
+    response = client.get(f"/sv/releases/?kind=news&page={page}")
+    assert response.status_code == 301
+    assert response["Location"] == "/sv/releases/?kind=news"
+
+
+def _pager_link(response, rel):
+    match = re.search(rf'<a rel="{rel}" href="([^"]+)"', response.content.decode())
+    return match and match.group(1).replace("&amp;", "&")
 
 
 def test_pagination_keeps_the_filters(client, agency, make_release):
@@ -128,11 +148,38 @@ def test_pagination_keeps_the_filters(client, agency, make_release):
         make_release(title=f"Nyhet {n}", kind="news")
     make_release(title="Uttalande", kind="statement")
     first = client.get("/sv/releases/?kind=news")
-    assert len(titles(first)) == 12
-    assert "?kind=news&page=2" in hrefs(parse(first), ".pagination a")
-    second = client.get("/sv/releases/?kind=news&page=2")
-    assert len(titles(second)) == 2
-    assert "Uttalande" not in titles(second)
+    assert titles(first) == [f"Nyhet {n}" for n in range(12)]
+    older = _pager_link(first, "next")
+    assert older.startswith("?kind=news&older=")
+    assert _pager_link(first, "prev") is None
+    second = client.get("/sv/releases/" + older)
+    assert titles(second) == ["Nyhet 12", "Nyhet 13"]
+    assert _pager_link(second, "next") is None
+    newer = _pager_link(second, "prev")
+    assert newer.startswith("?kind=news&newer=")
+    assert titles(client.get("/sv/releases/" + newer)) == titles(first)
+
+
+def test_pages_walk_the_archive_both_ways_without_gaps_or_repeats(client, agency, make_release):
+    made = [make_release(title=f"Nr {n:02}").title for n in range(30)]
+    seen, address = [], "/sv/releases/"
+    while address:
+        response = client.get(address)
+        seen += titles(response)
+        link = _pager_link(response, "next")
+        address = link and "/sv/releases/" + link
+    assert seen == made
+    oldest = client.get("/sv/releases/?oldest=1")
+    assert titles(oldest) == made[-12:]
+    assert _pager_link(oldest, "next") is None
+    pages, address = [], "/sv/releases/?oldest=1"
+    while address:
+        response = client.get(address)
+        pages.append(titles(response))
+        link = _pager_link(response, "prev")
+        address = link and "/sv/releases/" + link
+    # Pages are counted from the end walked from; back at the top, the newest page is full.
+    assert pages == [made[18:], made[6:18], made[:12]]
 
 
 def test_list_query_count_does_not_grow(client, agency, make_release, borlange, make_image):
@@ -150,7 +197,7 @@ def test_list_query_count_does_not_grow(client, agency, make_release, borlange, 
     with CaptureQueriesContext(connection) as many:
         response = client.get("/sv/releases/?kind=press_release")
     assert len(titles(response)) == 12
-    assert len(many) == len(few) <= 10
+    assert len(many) == len(few) <= 11
 
 
 # Search ----------------------------------------------------------------------------------
@@ -316,3 +363,16 @@ def test_feed_links_name_both_formats_of_one_feed(db):
 def test_fallback_search_folds_swedish_capitals(client, agency, make_release, settings):
     make_release(title="Besök i Örebro")
     assert titles(search(client, "örebro")) == ["Besök i Örebro"]
+
+
+def test_the_count_stops_at_its_limit_and_says_more_than(client, agency, make_release, monkeypatch):
+    from newsroom.releases.views import ReleaseListView
+
+    monkeypatch.setattr(ReleaseListView, "count_limit", 3)
+    for _ in range(3):
+        make_release()
+    assert "3 releases" in client.get("/en/releases/").content.decode()
+    make_release()
+    content = client.get("/en/releases/").content.decode()
+    assert "More than 3 releases" in content
+    assert "Mer än 3 pressmeddelanden" in client.get("/sv/releases/").content.decode()
