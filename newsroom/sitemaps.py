@@ -1,12 +1,27 @@
-"""sitemap.xml: the pages in both languages (hreflang alternates), and each public release."""
+"""The sitemap: an index (`/sitemap.xml`) of sections (`/sitemap-<section>.xml`).
+
+The pages in both languages (hreflang alternates), tags, municipalities, visits, funding
+rounds, contacts, and the public releases in one section per year (`releases-2026`), each
+release naming its translation as its alternate. A year's section reads one range of the
+order index, so it costs the same however many years the archive holds; the index needs
+two look-ups for the years plus one count per section.
+"""
+
+import datetime as dt
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils import timezone
 
-from municipalities.models import AgencyVisit, FundingRound, Municipality
+from municipalities.models import AgencyVisit, FundingRound
 from newsroom.contacts.models import PressContact
-from newsroom.releases.models import PressRelease
+from newsroom.releases.models import (
+    PressRelease,
+    municipalities_of_public_releases,
+    tags_of_public_releases,
+)
 
 
 class _BothLanguages(Sitemap):
@@ -46,11 +61,7 @@ class TagSitemap(_BothLanguages):
 
 class MunicipalitySitemap(_BothLanguages):
     def items(self):
-        return (
-            Municipality.objects.filter(releases__in=PressRelease.objects.public())
-            .distinct()
-            .order_by("code")
-        )
+        return municipalities_of_public_releases().order_by("code")
 
 
 class VisitSitemap(_BothLanguages):
@@ -69,20 +80,31 @@ class ContactSitemap(_BothLanguages):
 
 
 class ReleaseSitemap(Sitemap):
-    """A release lives in its own language; its translation is its hreflang alternate."""
+    """The public releases of one year (Swedish time). A release lives in its own language;
+    its translation is its hreflang alternate."""
 
     changefreq = "weekly"
+    # The protocol's maximum per file; a press office publishes far fewer in a year.
+    limit = 50_000
+
+    def __init__(self, year):
+        self.year = year
 
     def items(self):
         public = PressRelease.objects.public()
+        start, end = (timezone.make_aware(dt.datetime(y, 1, 1)) for y in (self.year, self.year + 1))
         return (
-            public.select_related("translation_of")
+            public.filter(published_at__gte=start, published_at__lt=end)
+            .select_related("translation_of")
             .prefetch_related(Prefetch("translations", queryset=public))
-            .order_by("-published_at", "pk")
         )
 
     def lastmod(self, item):
         return item.updated_at
+
+    def get_latest_lastmod(self):
+        # The index would otherwise read every release of the year for it.
+        return None
 
     def get_urls(self, page=1, site=None, protocol=None):
         urls = super().get_urls(page=page, site=site, protocol=protocol)
@@ -100,10 +122,36 @@ class ReleaseSitemap(Sitemap):
 
 SITEMAPS = {
     "pages": StaticPagesSitemap,
-    "releases": ReleaseSitemap,
     "tags": TagSitemap,
     "municipalities": MunicipalitySitemap,
     "visits": VisitSitemap,
     "funding": FundingRoundSitemap,
     "contacts": ContactSitemap,
 }
+
+
+def release_years():
+    """The years from the newest public release to the oldest (Swedish time), newest first:
+    the two ends of the order index."""
+    dated = PressRelease.objects.public().filter(published_at__isnull=False)
+    dates = dated.values_list("published_at", flat=True)
+    newest = dates.order_by("-published_at", "-created_at", "-id").first()
+    oldest = dates.order_by("published_at", "created_at", "id").first()
+    if newest is None:
+        return []
+    return list(range(timezone.localtime(newest).year, timezone.localtime(oldest).year - 1, -1))
+
+
+def sections():
+    return {
+        **SITEMAPS,
+        **{f"releases-{year}": ReleaseSitemap(year) for year in release_years()},
+    }
+
+
+def sitemap_index(request):
+    return sitemap_views.index(request, sections(), sitemap_url_name="sitemap_section")
+
+
+def sitemap_section(request, section):
+    return sitemap_views.sitemap(request, sections(), section=section)

@@ -3,7 +3,6 @@ import re
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
@@ -15,7 +14,7 @@ from newsroom.core import urls as core_urls
 from newsroom.core import views as core_views
 from newsroom.mediabank import urls as mediabank_urls
 from newsroom.releases import pages as release_pages
-from newsroom.sitemaps import SITEMAPS
+from newsroom.sitemaps import sitemap_index, sitemap_section
 
 # The admin's pages name the newsroom, not Django.
 admin.site.site_header = _("Newsroom administration")
@@ -29,7 +28,8 @@ urlpatterns = [
     path("", core_views.language_redirect, name="root"),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap_section"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     # Uploads, each by its owner's rule (never MEDIA_ROOT served as it lies, DEBUG or not).
     re_path(

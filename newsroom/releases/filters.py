@@ -10,7 +10,12 @@ from taggit.models import Tag
 from municipalities.models import County, Municipality
 from newsroom.core.filters import EVERYTHING, FilterForm
 
-from .models import PressRelease, TaggedRelease, public_q
+from .models import (
+    PressRelease,
+    municipalities_of_public_releases,
+    public_q,
+    tags_of_public_releases,
+)
 
 # A search longer than this is refused with a message rather than sent to the database.
 MAX_QUERY_LENGTH = 200
@@ -39,23 +44,10 @@ class ReleaseFilterForm(FilterForm):
         self.fields["language"].choices = [EVERYTHING, *settings.LANGUAGES]
         # Each choice is one EXISTS per tag, municipality or county, which stops at the
         # first public release: the cost follows the number of choices, not of releases.
-        on_release = public_q(prefix="pressrelease__")
         through = PressRelease.municipalities.through
-        self.fields["tag"].choices = self.choices(
-            Tag.objects.filter(
-                Exists(
-                    TaggedRelease.objects.filter(tag=OuterRef("pk")).filter(
-                        public_q(prefix="content_object__")
-                    )
-                )
-            ),
-            value="slug",
-        )
-        self.fields["municipality"].choices = self.choices(
-            Municipality.objects.filter(
-                Exists(through.objects.filter(on_release, municipality=OuterRef("pk")))
-            )
-        )
+        self.fields["tag"].choices = self.choices(tags_of_public_releases(), value="slug")
+        self.fields["municipality"].choices = self.choices(municipalities_of_public_releases())
+        on_release = public_q(prefix="pressrelease__")
         self.fields["county"].choices = self.choices(
             County.objects.filter(
                 Exists(through.objects.filter(on_release, municipality__county=OuterRef("pk")))

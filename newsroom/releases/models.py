@@ -77,9 +77,7 @@ class PressReleaseQuerySet(models.QuerySet):
             municipalities = [getattr(m, "pk", m) for m in municipalities]
         return self.filter(
             Exists(
-                through.objects.filter(
-                    pressrelease=OuterRef("pk"), municipality__in=municipalities
-                )
+                through.objects.filter(pressrelease=OuterRef("pk"), municipality__in=municipalities)
             )
         )
 
@@ -382,6 +380,30 @@ class PressRelease(ControlCharactersMixin, models.Model):
         from newsroom.core.models import Agency
 
         return (agency or Agency.current()).boilerplate_for(self.language)
+
+
+def tags_of_public_releases():
+    """Tags that public releases carry: an EXISTS per tag that stops at the first public
+    release, so the cost follows the number of tags, not of releases."""
+    return Tag.objects.filter(
+        Exists(
+            TaggedRelease.objects.filter(tag=OuterRef("pk")).filter(
+                public_q(prefix="content_object__")
+            )
+        )
+    )
+
+
+def municipalities_of_public_releases():
+    """Municipalities that public releases are about (an EXISTS per municipality)."""
+    from municipalities.models import Municipality
+
+    through = PressRelease.municipalities.through
+    return Municipality.objects.filter(
+        Exists(
+            through.objects.filter(public_q(prefix="pressrelease__"), municipality=OuterRef("pk"))
+        )
+    )
 
 
 class Quote(ControlCharactersMixin, models.Model):

@@ -83,21 +83,34 @@ def test_unknown_feed_scopes_are_404(client, agency, path):
     assert client.get(f"/sv/feeds/rss/{path}/").status_code == 404
 
 
+SITEMAP_NS = {
+    "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "x": "http://www.w3.org/1999/xhtml",
+}
+
+
+def sitemap_urls(client):
+    """Every <url> of the sitemap, read the way a crawler reads it: the index, then each
+    section it names."""
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    urls = []
+    for loc in ET.fromstring(index.content).findall("s:sitemap/s:loc", SITEMAP_NS):
+        section = client.get(loc.text.removeprefix("http://testserver"))
+        assert section.status_code == 200, loc.text
+        urls += ET.fromstring(section.content).findall("s:url", SITEMAP_NS)
+    return urls
+
+
 def test_sitemap_has_both_languages_and_only_public_releases(client, agency, mixed):
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    root = ET.fromstring(response.content)
-    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
-    locations = [loc.text for loc in root.findall("s:url/s:loc", ns)]
+    ns = SITEMAP_NS
+    urls = sitemap_urls(client)
+    locations = [url.findtext("s:loc", namespaces=ns) for url in urls]
     assert "http://testserver/sv/" in locations and "http://testserver/en/" in locations
     assert "http://testserver" + mixed["public"].get_absolute_url() in locations
     for hidden in ("draft", "review", "withdrawn", "later"):
         assert "http://testserver" + mixed[hidden].get_absolute_url() not in locations
-    home = next(
-        u
-        for u in root.findall("s:url", ns)
-        if u.findtext("s:loc", namespaces=ns) == "http://testserver/sv/"
-    )
+    home = next(u for u in urls if u.findtext("s:loc", namespaces=ns) == "http://testserver/sv/")
     hreflangs = {link.get("hreflang") for link in home.findall("x:link", ns)}
     assert {"sv", "en", "x-default"} <= hreflangs
 
@@ -105,10 +118,9 @@ def test_sitemap_has_both_languages_and_only_public_releases(client, agency, mix
 def test_sitemap_names_a_releases_translation(client, agency, make_release):
     original = make_release(title="Originalet")
     translation = make_release(title="The original", language="en", translation_of=original)
-    root = ET.fromstring(client.get("/sitemap.xml").content)
-    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    ns = SITEMAP_NS
     entry = next(
-        u for u in root.findall("s:url", ns)
+        u for u in sitemap_urls(client)
         if u.findtext("s:loc", namespaces=ns).endswith(original.get_absolute_url())
     )  # fmt: skip
     alternates = {link.get("hreflang"): link.get("href") for link in entry.findall("x:link", ns)}
@@ -402,3 +414,37 @@ def test_the_language_switcher_of_a_release_leads_to_its_translation(client, age
     assert page.select_one(f'a[hreflang="en"][href="{english.get_absolute_url()}"]')
     back = parse(client.get(english.get_absolute_url()))
     assert back.select_one(f'a[hreflang="sv"][href="{original.get_absolute_url()}"]')
+
+
+def test_the_sitemap_index_names_one_section_per_year_of_releases(client, agency, make_release):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def stockholm(year, month=6):
+        return timezone.make_aware(dt.datetime(year, month, 1, 12))
+
+    recent = make_release(title="I år", published_at=timezone.now() - dt.timedelta(days=1))
+    old = make_release(title="Förr", published_at=stockholm(2019))
+    # Swedish time decides the year: 00:30 on New Year's Day in Stockholm is 23:30 UTC.
+    new_year = make_release(
+        title="Nyårsnatten", published_at=timezone.make_aware(dt.datetime(2021, 1, 1, 0, 30))
+    )
+    index = client.get("/sitemap.xml").content.decode()
+    this_year = timezone.localtime(recent.published_at).year
+    for year in range(this_year, 2018, -1):
+        assert f"http://testserver/sitemap-releases-{year}.xml" in index
+    assert "sitemap-releases-2018.xml" not in index
+    section = client.get("/sitemap-releases-2019.xml").content.decode()
+    assert old.get_absolute_url() in section and recent.get_absolute_url() not in section
+    assert new_year.get_absolute_url() in client.get("/sitemap-releases-2021.xml").content.decode()
+    assert client.get("/sitemap-releases-2018.xml").status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
+
+    with CaptureQueriesContext(connection) as one:
+        client.get("/sitemap-releases-2019.xml")
+    for n in range(5):
+        make_release(title=f"Fler {n}", published_at=stockholm(2019, n + 1))
+        make_release(title=f"Andra år {n}", published_at=stockholm(2010 + n))
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/sitemap-releases-2019.xml").content.decode().count("<url>") == 6
+    assert len(one) == len(many)
