@@ -144,7 +144,7 @@ def _postgres_search(queryset, query):
                 TextField(),
             ),
         )
-        .order_by("-search_rank", "-published_at")
+        .order_by("-search_rank", "-published_at", "id")
     )
 
 
@@ -178,7 +178,9 @@ def _fallback_search(queryset, query):
                 default=Value(0.0),
                 output_field=FloatField(),
             )
-    return queryset.annotate(search_rank=rank).order_by("-search_rank", "-published_at")
+    # Ties (a release and its translation, published together) in a stable order: the
+    # original, made first, before its translation.
+    return queryset.annotate(search_rank=rank).order_by("-search_rank", "-published_at", "id")
 
 
 def _fallback_snippet(release, query, width=30):

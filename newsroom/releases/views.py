@@ -12,7 +12,6 @@ from django.views.generic import DetailView, ListView
 
 from municipalities.models import AgencyVisit, Municipality
 from newsroom.core.filters import filter_errors
-from newsroom.core.forms import ContentReportForm
 from newsroom.core.models import Agency
 from newsroom.core.web import absolute_url
 
@@ -234,9 +233,6 @@ class ReleaseDetailView(ReleaseAddressMixin, DetailView):
             og_image=absolute_url(images[0].file.url) if images else "",
             share_links=self._share_links(release, url),
             json_ld=self._json_ld(release, agency, url, images),
-            report_form=ContentReportForm(
-                initial={"page_url": self.request.path, "page_title": release.title[:300]}
-            ),
         )
         return context
 

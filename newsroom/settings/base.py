@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "newsroom.mediabank",
     "newsroom.releases",
     "newsroom.subscriptions",
+    "newsroom.pagecache",
     # Last: composes the apps above (registers the admin, with mixins from several apps).
     "newsroom.site",
 ]
@@ -85,8 +86,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsroom.core.middleware.RefuseNulBytesMiddleware",
+    # Compresses HTML, feeds and JSON; ETags come from the uncompressed body (below it).
+    "django.middleware.gzip.GZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "newsroom.pagecache.middleware.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -180,9 +185,15 @@ STORAGES = {
     },
 }
 
+# Shared by every process (the page cache's invalidation and the rate limits rely on it):
+# the database, or Redis with CACHE_URL=redis://…
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "newsroom_cache"}
+        {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "newsroom_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
         if env("CACHE_URL") is None
         else {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -190,6 +201,11 @@ CACHES = {
         }
     )
 }
+
+# Whole anonymous public pages in the cache (newsroom/pagecache): on unless PAGE_CACHE=0;
+# a stored page lives at most this long (and never past the next scheduled release).
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", 600))
 
 # Email: EMAIL_HOST selects SMTP; without it, messages are printed to the console.
 EMAIL_HOST = env("EMAIL_HOST")

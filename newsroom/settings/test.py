@@ -41,3 +41,6 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # The live server's threads must not keep connections open past a test (PostgreSQL drop).
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# The page cache is tested where it is the subject (tests/pagecache): elsewhere a test reads
+# the page it just changed without counting the cache's queries.
+PAGE_CACHE = False

@@ -59,3 +59,18 @@ def test_manage_and_unsubscribe_pages_pass_axe(page, live_server, agency, axe_au
     assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
     page.goto(f"{live_server.url}/en/subscribe/privacy/")
     axe_audit(page)
+
+
+def test_the_home_page_box_leads_to_the_subscribe_page_with_the_address(
+    page, live_server, agency, axe_audit
+):
+    page.goto(f"{live_server.url}/en/")
+    box = page.locator(".subscribe-box")
+    box.get_by_label("Email address").fill("fran-rutan@example.se")
+    box.get_by_role("button", name="Subscribe").click()
+    assert page.locator("h1").inner_text() == "Subscribe to our releases"
+    assert page.get_by_label("Email address", exact=True).input_value() == "fran-rutan@example.se"
+    page.get_by_label("I want to receive").check()
+    page.locator(".subscription-form button[type=submit]").click()
+    assert page.locator("h1").inner_text() == "Check your inbox"
+    assert Subscriber.objects.get().email == "fran-rutan@example.se"

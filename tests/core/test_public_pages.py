@@ -188,11 +188,18 @@ def test_rate_limit_behind_a_proxy_uses_the_configured_header(client, agency, se
     cache.clear()
 
 
-def test_release_page_carries_the_report_form(client, agency, make_release):
-    release = make_release()
-    form = parse(client.get(release.get_absolute_url())).select_one("form.report-form")
-    assert form["action"] == "/sv/report/"
-    assert form.select_one('input[name="page_url"]')["value"] == release.get_absolute_url()
+def test_release_page_links_to_the_report_form_with_the_page_filled_in(
+    client, agency, make_release
+):
+    release = make_release(title="Rätt & fel")
+    content = client.get(release.get_absolute_url()).content.decode()
+    path = release.get_absolute_url()
+    link = f'href="/sv/report/?page={path.replace("/", "%2F")}&amp;title=R%C3%A4tt%20%26%20fel"'
+    assert link in content
+    form = client.get(f"/sv/report/?page={path}&title=R%C3%A4tt%20%26%20fel")
+    assert form.context["form"]["page_url"].value() == path
+    assert form.context["form"]["page_title"].value() == "Rätt & fel"
+    assert 'name="csrfmiddlewaretoken"' in form.content.decode()
 
 
 def test_content_report_admin(admin_client, agency):

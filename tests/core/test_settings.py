@@ -114,14 +114,16 @@ def test_internal_tuning_is_not_read_from_the_environment():
     assert result.stdout.split() == ["500", "5", "6"]
 
 
-def test_production_settings_cache_templates_and_keep_connections():
-    """Cached template loaders (Django's default when no loaders are named) and persistent
-    database connections, on SQLite too, with a health check before reuse."""
+def test_production_settings_cache_templates_keep_connections_and_hash_static_files():
+    """Cached template loaders (Django's default when no loaders are named), persistent
+    database connections, on SQLite too, with a health check before reuse, and static files
+    with hashed names."""
     script = (
         "import django; django.setup(); from django.conf import settings as s; "
         "from django.template import engines; "
         "print([type(l).__module__ for l in engines['django'].engine.template_loaders]); "
-        "d = s.DATABASES['default']; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+        "d = s.DATABASES['default']; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS']); "
+        "print(s.STORAGES['staticfiles']['BACKEND'])"
     )
     env = {
         **{k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL")},
@@ -135,4 +137,9 @@ def test_production_settings_cache_templates_and_keep_connections():
         text=True,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split("\n")[:2] == ["['django.template.loaders.cached']", "60 True"]
+    assert result.stdout.split("\n")[:3] == [
+        "['django.template.loaders.cached']",
+        "60 True",
+        # Hashed names (served by WhiteNoise with a year's cache headers), compressed.
+        "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    ]

@@ -16,6 +16,7 @@ import random
 import time
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -124,6 +125,8 @@ class Command(BaseCommand):
             tags = list(Tag.objects.filter(slug__startswith="bench-").order_by("pk"))
             self._releases(rng, releases, tags, contacts)
             self._subscribers(rng, subscribers, tags)
+        # Bulk inserts send no signals: no page stored before may be served.
+        cache.clear()
         self.stdout.write(
             f"Seeded {releases} releases and {subscribers} subscribers "
             f"in {time.monotonic() - started:.1f} s."
