@@ -202,9 +202,10 @@ CACHES = {
     )
 }
 
-# Whole anonymous public pages in the cache (newsroom/pagecache): on unless PAGE_CACHE=0;
+# Whole anonymous public pages in the cache (newsroom/pagecache): on in production (off
+# while developing, so that an edited template shows at once), or as PAGE_CACHE says;
 # a stored page lives at most this long (and never past the next scheduled release).
-PAGE_CACHE = env_bool("PAGE_CACHE", True)
+PAGE_CACHE = env_bool("PAGE_CACHE", not DEBUG)
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", 600))
 
 # Email: EMAIL_HOST selects SMTP; without it, messages are printed to the console.
