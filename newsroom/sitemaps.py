@@ -84,8 +84,9 @@ class ReleaseSitemap(Sitemap):
     its translation is its hreflang alternate."""
 
     changefreq = "weekly"
-    # The protocol's maximum per file; a press office publishes far fewer in a year.
-    limit = 50_000
+    # URLs per file (the index names `?p=2`, … beyond): a file costs the same however
+    # many releases a year has.
+    limit = 500
 
     def __init__(self, year):
         self.year = year
