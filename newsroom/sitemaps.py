@@ -20,7 +20,6 @@ from newsroom.contacts.models import PressContact
 from newsroom.releases.models import (
     PressRelease,
     municipalities_of_public_releases,
-    tags_of_public_releases,
 )
 
 

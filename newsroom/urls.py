@@ -69,4 +69,3 @@ handler500 = core_views.server_error
 
 if settings.BENCHMARK_CEILING:
     urlpatterns += [path("bench/ceiling/", views.benchmark_ceiling, name="benchmark_ceiling")]
-

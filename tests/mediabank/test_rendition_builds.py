@@ -106,7 +106,10 @@ def test_an_upload_has_its_renditions_made_right_after_the_commit(
     with counting_builds() as build, django_capture_on_commit_callbacks(execute=True) as callbacks:
         image.title = "Nytt namn"
         image.save()
-    assert callbacks == [] and build.call_count == 0
+    # (The page cache's refresh after the commit is the only callback: the title changed.)
+    from newsroom.pagecache import bump
+
+    assert [c for c in callbacks if c is not bump] == [] and build.call_count == 0
 
 
 def test_a_small_image_is_offered_and_built_once_at_its_own_size(db):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from municipalities.models import County, Municipality
 from newsroom.releases.models import PressRelease
-from tests.html import hrefs, parse
+from tests.html import parse
 
 
 def titles(response):
