@@ -28,12 +28,15 @@ class ImageAdmin(admin.ModelAdmin):
     search_fields = ["title", "caption", "alt_text", "photographer"]
     readonly_fields = ["width", "height", "uploaded_at", "uploaded_by"]
 
+    class Media:
+        css = {"all": ["admin-newsroom/mediabank.css"]}
+
     @admin.display(description=_("image"))
     def thumbnail(self, obj):
         if not obj.file:
             return "–"
         return format_html(
-            '<img src="{}" alt="" style="max-height:3rem;max-width:5rem">', obj.file.url
+            '<img src="{}" alt="" class="mediabank-thumbnail">', obj.file.url
         )
 
     @admin.display(description=_("alt text"), boolean=True)

@@ -14,6 +14,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from js_asset import InlineStyle
+from js_asset import Media as JsAssetMedia
 
 from newsroom.core.admin_tools import ObjectTool, ObjectToolsMixin, error_text
 
@@ -161,7 +163,7 @@ class PressReleaseAdmin(ObjectToolsMixin, admin.ModelAdmin):
 
     class Media:
         # Status badges (the list too), panels, diffs and the object tools' buttons.
-        css = {"all": ["admin-newsroom/editorial.css"]}
+        css = {"all": ["admin-newsroom/editorial.css", "admin-newsroom/tiptap.css"]}
 
     # Permissions --------------------------------------------------------------------
 
@@ -285,6 +287,14 @@ class PressReleaseAdmin(ObjectToolsMixin, admin.ModelAdmin):
         context["can_submit"] = (
             obj is None or obj.status == Status.DRAFT
         ) and self.has_change_permission(request, obj)
+        # The rich-text editor under the Content-Security-Policy: its import map is an
+        # inline script, run with this request's nonce; tiptap would inject its base styles
+        # as an inline <style>, but finds this nonce'd placeholder and uses it instead (the
+        # styles themselves come from admin-newsroom/tiptap.css).
+        context["media"] = (
+            JsAssetMedia.from_media(context["media"])
+            + JsAssetMedia(css={"all": [InlineStyle("", **{"data-tiptap-style": True})]})
+        ).with_nonce(request.csp_nonce)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_object_tools(self, request, obj):

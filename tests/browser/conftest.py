@@ -116,3 +116,33 @@ def axe_audit():
         return results
 
     return audit
+
+
+# Reports every Content-Security-Policy violation to the console, where the fixture below
+# reads it (the browser's own "Refused to …" console errors are read too).
+_CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.effectiveDirective} blocked ${event.blockedURI}`
+    + ` at ${event.sourceFile}:${event.lineNumber} (${event.sample})`);
+});
+"""
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(request):
+    """Fails every browser test whose pages break the Content-Security-Policy."""
+    if "page" not in request.fixturenames:
+        yield []
+        return
+    page = request.getfixturevalue("page")
+    violations = []
+    page.add_init_script(_CSP_LISTENER)
+
+    def on_console(message):
+        text = message.text
+        if "CSP violation" in text or "Content Security Policy" in text:
+            violations.append(f"{page.url}: {text}")
+
+    page.on("console", on_console)
+    yield violations
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
