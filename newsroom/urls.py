@@ -12,6 +12,7 @@ from newsroom import media, views
 from newsroom.contacts import urls as contacts_urls
 from newsroom.core import urls as core_urls
 from newsroom.core import views as core_views
+from newsroom.core.login import AdminLoginForm
 from newsroom.mediabank import urls as mediabank_urls
 from newsroom.releases import pages as release_pages
 from newsroom.sitemaps import sitemap_index, sitemap_section
@@ -19,6 +20,8 @@ from newsroom.sitemaps import sitemap_index, sitemap_section
 # The admin's pages name the newsroom, not Django.
 admin.site.site_header = _("Newsroom administration")
 admin.site.site_title = _("Newsroom administration")
+# Its login asks for a TOTP code too (newsroom/core/login.py).
+admin.site.login_form = AdminLoginForm
 
 # The home page lives at the project level (it gathers several apps) but keeps its name
 # `core:home`: it joins core's own pages in core's namespace.
@@ -26,7 +29,7 @@ core_patterns = [path("", views.HomeView.as_view(), name="home"), *core_urls.url
 
 urlpatterns = [
     path("", core_views.language_redirect, name="root"),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("sitemap.xml", sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap_section"),

@@ -12,7 +12,7 @@ models added later reach the groups too.
 - Editor: all that, plus `releases.publish_pressrelease` (approve, publish, schedule,
   withdraw) and the agency profile, contacts, visits and funding data; reads and handles
   the readers' content reports.
-- Administrator: all that, plus users and groups.
+- Administrator: all that, plus users and groups, their authenticator apps and lockouts.
 """
 
 # Group names are stored, so they stay fixed; both languages so that either reader knows them.
@@ -35,6 +35,14 @@ CORE_ROLE_PERMISSIONS = {
     ADMINISTRATOR: {
         "auth.user": ["add", "change", "delete", "view"],
         "auth.group": ["add", "change", "delete", "view"],
+        # Authenticator apps (django-otp): enrol one for a colleague (with its QR code), or
+        # remove a lost one.
+        "otp_totp.totpdevice": ["add", "change", "delete", "view"],
+        # Failed logins (django-axes): see them, and unlock an account by deleting its
+        # attempts.
+        "axes.accessattempt": ["view", "delete"],
+        "axes.accessfailurelog": ["view"],
+        "axes.accesslog": ["view"],
     },
 }
 

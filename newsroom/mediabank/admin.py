@@ -35,9 +35,7 @@ class ImageAdmin(admin.ModelAdmin):
     def thumbnail(self, obj):
         if not obj.file:
             return "–"
-        return format_html(
-            '<img src="{}" alt="" class="mediabank-thumbnail">', obj.file.url
-        )
+        return format_html('<img src="{}" alt="" class="mediabank-thumbnail">', obj.file.url)
 
     @admin.display(description=_("alt text"), boolean=True)
     def has_alt_text(self, obj):

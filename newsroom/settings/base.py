@@ -5,6 +5,7 @@ printed to the console. With DEBUG=0 it refuses to start without SECRET_KEY and
 ALLOWED_HOSTS.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -69,6 +70,9 @@ INSTALLED_APPS = [
     # Django's form templates, for the public forms' renderer (core.forms.PublicFormRenderer).
     "django.forms",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "taggit",
     "django_tasks",
     "django_tasks_db",
@@ -99,8 +103,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "newsroom.core.login.RequireVerifiedStaffMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login attempt.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -147,9 +155,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# django-axes first: it counts failed logins and refuses any while locked out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -239,6 +256,31 @@ MEDIABANK_MAX_DOCUMENT_BYTES = int(env("MEDIABANK_MAX_DOCUMENT_BYTES", 25 * 1024
 RELEASE_PREVIEW_DAYS = int(env("RELEASE_PREVIEW_DAYS", 7))
 
 LOGIN_URL = "admin:login"
+# The admin's address (default admin/); another one keeps it out of reach of scripts that
+# knock on /admin/.
+ADMIN_URL = env("ADMIN_URL", "admin/").strip("/") + "/"
+if ADMIN_URL == "/":
+    raise ImproperlyConfigured("ADMIN_URL must not be empty.")
+
+# Only staff have sessions: they end a working day after logging in, and with the browser.
+SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", 9 * 60 * 60))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Failed logins (django-axes): after LOGIN_FAILURE_LIMIT failures an account (whatever the
+# address) and an address (whatever the account) are locked for LOGIN_COOLOFF_MINUTES; even
+# the right password is refused meanwhile. Counted in the database, so across processes.
+AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(env("LOGIN_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "newsroom.core.login.client_ip"
+AXES_LOCKOUT_CALLABLE = "newsroom.core.login.lockout_response"
+AXES_VERBOSE = False
+
+# Two factors (django-otp, TOTP): mandatory for editors and administrators when on; on by
+# default in production, off in development and the demo.
+OTP_REQUIRED_FOR_EDITORS = env_bool("OTP_REQUIRED_FOR_EDITORS", not DEBUG)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Newsroom")
 
 # bench/run only: routes /bench/ceiling/, a bare 20 KB page (the benchmark's ceiling).
 BENCHMARK_CEILING = env_bool("BENCHMARK_CEILING", False)
@@ -312,7 +354,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # django-axes logs every failed login at INFO; lockouts are logged as warnings.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 

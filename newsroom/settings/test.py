@@ -44,3 +44,5 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # The page cache is tested where it is the subject (tests/pagecache): elsewhere a test reads
 # the page it just changed without counting the cache's queries.
 PAGE_CACHE = False
+# Two factors are tested where they are wanted (tests/core/test_login.py), not on every login.
+OTP_REQUIRED_FOR_EDITORS = False
