@@ -21,17 +21,6 @@ from django_otp.forms import OTPAuthenticationFormMixin
 from . import roles
 
 
-def client_ip(request):
-    """The client's address for lockouts and rate limits: behind a proxy, the address it
-    passes on in `CLIENT_IP_HEADER` (the header's last entry, the one our own proxy added,
-    so that a client cannot forge it away); else REMOTE_ADDR."""
-    header = getattr(settings, "CLIENT_IP_HEADER", None)
-    forwarded = request.META.get(header, "") if header else ""
-    if forwarded:
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
 def otp_required_for(user):
     """Whether `user` must log in with a TOTP code (`OTP_REQUIRED_FOR_EDITORS`)."""
     if not getattr(settings, "OTP_REQUIRED_FOR_EDITORS", False) or not user.is_authenticated:

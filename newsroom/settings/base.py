@@ -273,7 +273,7 @@ AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=int(env("LOGIN_COOLOFF_MINUTES", 15)))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "newsroom.core.login.client_ip"
+AXES_CLIENT_IP_CALLABLE = "newsroom.core.web.client_address"
 AXES_LOCKOUT_CALLABLE = "newsroom.core.login.lockout_response"
 AXES_VERBOSE = False
 

@@ -261,3 +261,12 @@ def test_an_administrator_enrols_a_colleagues_device_and_unlocks_an_account(
     response = client.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert log_in(Client(), editor.username, token=code_for(device)).status_code == 302
+
+
+def test_a_garbled_forwarded_address_falls_back_to_the_peer(settings, editor, agency):
+    settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    client = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, not-an-address")
+    assert log_in(client, editor.username, "wrong password").status_code == 200
+    from axes.models import AccessAttempt
+
+    assert AccessAttempt.objects.get().ip_address == "10.0.0.1"
