@@ -70,6 +70,10 @@ _EDITOR_EXTRA = {
 _ADMIN_EXTRA = {
     "auth.user": {"add", "change", "delete", "view"},
     "auth.group": {"add", "change", "delete", "view"},
+    "otp_totp.totpdevice": {"add", "change", "delete", "view"},
+    "axes.accessattempt": {"view", "delete"},
+    "axes.accessfailurelog": {"view"},
+    "axes.accesslog": {"view"},
 }
 
 
