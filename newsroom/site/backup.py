@@ -97,6 +97,11 @@ EXCLUDED = {
     "sessions.session": "logins; nobody stays logged in across a restore",
     "taggit.taggeditem": "taggit's generic table, unused (tags go through typed tables)",
     "django_tasks_database.dbtaskresult": "the task queue; queued work is not moved",
+    "axes.accessattempt": "failed logins and lockouts; they expire by themselves",
+    "axes.accessattemptexpiration": "when a lockout ends; goes with the failed logins",
+    "axes.accesslog": "the log of logins, kept with the database backup",
+    "axes.accessfailurelog": "the log of failed logins, kept with the database backup",
+    "otp_totp.totpdevice": "authenticator secrets: never in an archive; enrol again",
 }
 
 # Apps whose every concrete model must be in EXPORTED or EXCLUDED.
