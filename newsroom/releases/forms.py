@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 
 from .models import PressRelease
+from .services import EDITABLE_FIELDS
 
 # What the body editor offers; `sanitize.py` is the allow-list whatever the browser sends.
 BODY_EDITOR = {
@@ -50,23 +51,7 @@ class PressReleaseAdminForm(forms.ModelForm):
 
     class Meta:
         model = PressRelease
-        fields = [
-            "kind",
-            "language",
-            "translation_of",
-            "title",
-            "slug",
-            "lead",
-            "body",
-            "tags",
-            "municipalities",
-            "visit",
-            "funding_round",
-            "documents",
-            "boilerplate",
-            "send_notification",
-            "update_note",
-        ]
+        fields = list(EDITABLE_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

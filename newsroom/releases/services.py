@@ -66,25 +66,24 @@ class StaleEdit(TransitionError):
         )
 
 
-# What an edit may change: the content and its links. The state belongs to the workflow.
-EDITABLE_FIELDS = frozenset(
-    {
-        "kind",
-        "language",
-        "translation_of",
-        "title",
-        "slug",
-        "lead",
-        "body",
-        "tags",
-        "municipalities",
-        "visit",
-        "funding_round",
-        "documents",
-        "boilerplate",
-        "send_notification",
-        "update_note",
-    }
+# What an edit may change, in the editing form's order: the content and its links. The state
+# belongs to the workflow.
+EDITABLE_FIELDS = (
+    "kind",
+    "language",
+    "translation_of",
+    "title",
+    "slug",
+    "lead",
+    "body",
+    "tags",
+    "municipalities",
+    "visit",
+    "funding_round",
+    "documents",
+    "boilerplate",
+    "send_notification",
+    "update_note",
 )
 
 
@@ -367,7 +366,7 @@ def release_edit(*, release, by, base_version, changes, save_relations=None, com
 
     Returns the new revision; `release` is updated to the saved state.
     """
-    unknown = set(changes) - EDITABLE_FIELDS
+    unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"An edit cannot change {', '.join(sorted(unknown))}.")
     stored = PressRelease.objects.select_for_update().get(pk=release.pk)
