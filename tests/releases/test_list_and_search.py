@@ -227,7 +227,8 @@ def test_search_snippet_is_escaped_and_marked(client, agency, make_release):
     page = parse(search(client, "boende"))
     assert not page.select("main script")
     snippet = page.select_one(".snippet")
-    assert "<script>alert(1)</script>" in snippet.get_text()  # shown as text, not run
+    # SQLite shows the markup as text; PostgreSQL's ts_headline drops it as a tag. Neither runs it.
+    assert "<script" not in snippet.decode_contents()
     assert [mark.get_text() for mark in snippet.select("mark")] == ["Boende"]
 
 

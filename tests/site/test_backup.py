@@ -335,6 +335,7 @@ def test_postgresql_to_sqlite_and_back(media, tmp_path):
         "MEDIA_ROOT": str(tmp_path / "other-media"),
     }
     _manage(sqlite, "migrate", "-v0")
+    _manage(sqlite, "createcachetable")  # as a deployment prepares it (README)
     _manage(sqlite, "import_newsroom", str(first), "-v0")
     _manage(sqlite, "export_newsroom", str(second), "-v0")
     assert media_files(tmp_path / "other-media") == files_before
