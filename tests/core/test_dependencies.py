@@ -114,7 +114,7 @@ APP_OF_LABEL = {label: app for app, label in LABELS.items()}
 # Shared pieces every app may use belong to core: the site's frame, the generic includes
 # and the admin's editorial frame. The project's own pages sit above every app.
 CORE_TEMPLATES = {"base.html", "includes", "editorial"}
-PROJECT_TEMPLATES = {"home.html", "404.html", "500.html"}
+PROJECT_TEMPLATES = {"home.html", "404.html", "500.html", "503.html", "error_page.html"}
 
 
 def template_owner(name):
