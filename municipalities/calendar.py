@@ -7,7 +7,7 @@ import icalendar
 from django.utils import timezone
 
 from newsroom.core.text import clean_text, single_line
-from newsroom.core.web import absolute_url, site_host
+from newsroom.core.web import absolute_url, uid_domain
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 # A visit with a start time but no end is shown as lasting this long.
@@ -15,8 +15,30 @@ DEFAULT_DURATION = dt.timedelta(hours=2)
 
 
 def visit_uid(visit):
-    """Stable across edits and servers: the visit's id and the newsroom's host."""
-    return f"visit-{visit.pk}@{site_host()}"
+    """Stable across edits, servers and the host a request came in by: the visit's id and
+    the newsroom's UID domain (`CALENDAR_UID_DOMAIN`, by default `SITE_URL`'s host name)."""
+    return f"visit-{visit.pk}@{uid_domain()}"
+
+
+def stockholm_timezone():
+    """Europe/Stockholm as mainstream calendars write it: one STANDARD and one DAYLIGHT rule
+    (the EU's last Sundays of March and October since 1996), not icalendar's list of
+    transition dates, which vobject and ical.js (Thunderbird) misread."""
+    zone = icalendar.Timezone()
+    zone.add("tzid", "Europe/Stockholm")
+    zone.add("x-lic-location", "Europe/Stockholm")
+    for kind, name, start, month, offset_from, offset_to in (
+        (icalendar.TimezoneDaylight, "CEST", dt.datetime(1996, 3, 31, 2), 3, 1, 2),
+        (icalendar.TimezoneStandard, "CET", dt.datetime(1996, 10, 27, 3), 10, 2, 1),
+    ):
+        part = kind()
+        part.add("tzname", name)
+        part.add("tzoffsetfrom", dt.timedelta(hours=offset_from))
+        part.add("tzoffsetto", dt.timedelta(hours=offset_to))
+        part.add("dtstart", start)
+        part.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1su"})
+        zone.add_component(part)
+    return zone
 
 
 def visit_event(visit):
@@ -50,7 +72,9 @@ def calendar_for(visits, name):
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", single_line(name))
     calendar.add("x-wr-timezone", "Europe/Stockholm")
-    for visit in visits:
-        calendar.add_component(visit_event(visit))
-    calendar.add_missing_timezones()
+    events = [visit_event(visit) for visit in visits]
+    if any(isinstance(event.decoded("dtstart"), dt.datetime) for event in events):
+        calendar.add_component(stockholm_timezone())
+    for event in events:
+        calendar.add_component(event)
     return calendar.to_ical()

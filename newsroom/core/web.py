@@ -16,9 +16,11 @@ def absolute_url(path="/"):
     return f"{settings.SITE_URL}{path}"
 
 
-def site_host():
-    """The host (and port) of `SITE_URL`, e.g. for stable identifiers."""
-    return urlsplit(settings.SITE_URL).netloc
+def uid_domain():
+    """The domain of the newsroom's stable identifiers (calendar UIDs): the setting
+    `CALENDAR_UID_DOMAIN`, by default the host name of `SITE_URL` (no port), never the host
+    a request came in by."""
+    return settings.CALENDAR_UID_DOMAIN or urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
 def _ip(value):

@@ -56,6 +56,9 @@ else:
 
 # The newsroom's public address, used in emails, feeds and preview links.
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The domain in calendar UIDs (visit-<id>@<domain>): empty means SITE_URL's host name. Set it
+# when SITE_URL changes (a new address) but calendars should keep their events' identities.
+CALENDAR_UID_DOMAIN = env("CALENDAR_UID_DOMAIN", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

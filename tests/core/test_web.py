@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.test import RequestFactory
 
-from newsroom.core.web import absolute_url, client_address, site_host
+from newsroom.core.web import absolute_url, client_address, uid_domain
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -14,7 +14,14 @@ def test_absolute_url_joins_the_site_address_and_a_path(settings):
     settings.SITE_URL = "https://press.example.se"
     assert absolute_url("/sv/releases/x/") == "https://press.example.se/sv/releases/x/"
     assert absolute_url() == "https://press.example.se/"
-    assert site_host() == "press.example.se"
+
+
+def test_uid_domain_is_the_site_host_name_or_its_own_setting(settings):
+    settings.SITE_URL = "https://press.example.se:8443"
+    settings.CALENDAR_UID_DOMAIN = ""
+    assert uid_domain() == "press.example.se"
+    settings.CALENDAR_UID_DOMAIN = "newsroom.example.se"
+    assert uid_domain() == "newsroom.example.se"
 
 
 def test_client_address_behind_a_proxy_takes_the_last_forwarded_entry(settings):
