@@ -353,10 +353,23 @@ class PressReleaseAdmin(ObjectToolsMixin, admin.ModelAdmin):
         description=gettext_lazy("Publish selected releases now"), permissions=["publish"]
     )
     def publish_selected(self, request, queryset):
+        """First a page that lists the releases as they are, then, once confirmed there, each
+        is published if it is still the version shown (`StaleEdit` names the others)."""
+        if request.POST.get("post") != "yes":
+            return admin_views.publish_selected_confirmation(self, request, queryset)
+        seen = admin_views.versions_seen(request.POST)
+
+        def publish_seen(*, release, by):
+            if release.pk not in seen:
+                raise services.TransitionError(
+                    _("It was not on the confirmation page: nothing was done."), code="unseen"
+                )
+            return services.release_publish(release=release, by=by, base_version=seen[release.pk])
+
         self._run_action(
             request,
             queryset,
-            services.release_publish,
+            publish_seen,
             lambda n: (
                 ngettext("%(count)d release published.", "%(count)d releases published.", n)
                 % {"count": n}

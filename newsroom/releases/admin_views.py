@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -188,6 +189,42 @@ class WorkflowView(ReleaseAdminView):
             return TemplateResponse(request, self.template_name, context).render()
 
 
+# "Publish selected releases now": a confirmation page first ---------------------------
+# The changelist's checkboxes carry no version. The page lists each release as it is now and
+# carries its version in a hidden field, so that publishing is refused for a release that
+# changed after the editor saw it here (Django's action-confirmation pattern, as for delete).
+
+VERSION_SEEN = "version_{pk}"
+
+
+def publish_selected_confirmation(model_admin, request, queryset):
+    releases = list(queryset.select_related("updated_by").order_by("-updated_at", "pk"))
+    context = {
+        **editorial_context(
+            model_admin,
+            request,
+            title=_("Publish the selected releases?"),
+            page_name=_("Publish selected releases"),
+        ),
+        "rows": [(release, VERSION_SEEN.format(pk=release.pk)) for release in releases],
+        "action_checkbox_name": ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(
+        request, "admin/releases/pressrelease/publish_selected_confirmation.html", context
+    )
+
+
+def versions_seen(data):
+    """{release pk: the version shown on the confirmation page}, from its hidden fields."""
+    seen = {}
+    for pk in data.getlist(ACTION_CHECKBOX_NAME):
+        try:
+            seen[int(pk)] = int(data.get(VERSION_SEEN.format(pk=pk), ""))
+        except ValueError:
+            continue  # refused as not confirmed
+    return seen
+
+
 class RevisionsView(ReleaseAdminView):
     """The release's revisions: compare two, restore one. Reading it writes nothing."""
 
@@ -237,8 +274,12 @@ class RestoreView(ReleaseAdminView):
             raise PermissionDenied
         revision = get_object_or_404(ReleaseRevision, release=release, version=version)
         try:
+            base_version = int(request.POST.get("base_version", ""))
+        except ValueError:
+            return HttpResponseBadRequest(_("The version you saw is missing."))
+        try:
             new = services.release_restore_revision(
-                release=release, by=request.user, revision=revision
+                release=release, by=request.user, revision=revision, base_version=base_version
             )
         except ValidationError as error:
             self.model_admin.message_user(request, error_text(error), messages.ERROR)

@@ -352,7 +352,9 @@ def release_create(*, release, by, save_relations=None, comment=""):
 
 
 @transaction.atomic
-def release_edit(*, release, by, base_version, changes, save_relations=None, comment=""):
+def release_edit(
+    *, release, by, base_version, changes, save_relations=None, comment="", action=Action.EDIT
+):
     """Change a release's content and record the result as a new revision.
 
     The row is locked for the transaction, and an edit based on another version than the
@@ -360,7 +362,8 @@ def release_edit(*, release, by, base_version, changes, save_relations=None, com
     (the admin, the shell, a command, an import, an API) gets the same protection.
     `changes` maps names of `EDITABLE_FIELDS` to values (many-to-many fields and tags take
     lists); `save_relations(release)`, if given, saves further related rows (the admin's
-    inlines) before the revision is taken. A release that has no revision yet (made before
+    inlines) before the revision is taken; `action` names the recorded event (a restore is an
+    edit too). A release that has no revision yet (made before
     revisions were kept, or outside `release_create`) first gets one of its stored content,
     so that the edit has something to be compared with.
 
@@ -389,7 +392,7 @@ def release_edit(*, release, by, base_version, changes, save_relations=None, com
         getattr(stored, name).set(value)
     if save_relations is not None:
         save_relations(stored)
-    revision = release_record_revision(release=stored, by=by, comment=comment)
+    revision = release_record_revision(release=stored, by=by, comment=comment, action=action)
     for field in PressRelease._meta.concrete_fields:
         setattr(release, field.attname, getattr(stored, field.attname))
     return revision
@@ -405,7 +408,7 @@ def _revision_content(release):
     return {**columns, "data": content}
 
 
-def release_record_revision(*, release, by, created=False, comment=""):
+def release_record_revision(*, release, by, created=False, comment="", action=Action.EDIT):
     """Store the release's content as saved (call after its relations are saved too)."""
     revision, _created = ReleaseRevision.objects.update_or_create(
         release=release,
@@ -423,7 +426,7 @@ def release_record_revision(*, release, by, created=False, comment=""):
         note = comment
         if release.status != Status.DRAFT and not note:
             note = _("Edited while %(status)s.") % {"status": release.get_status_display().lower()}
-        _record(release, by=by, action=Action.EDIT, from_status=release.status, comment=note)
+        _record(release, by=by, action=action, from_status=release.status, comment=note)
     return revision
 
 
@@ -455,49 +458,57 @@ def changes_since(release, base_version):
     return {"changes": changes, "events": list(events)}
 
 
-@transaction.atomic
-def release_restore_revision(*, release, by, revision):
-    """Make an old revision's content current again, as a new revision."""
+def release_restore_revision(*, release, by, revision, base_version):
+    """Make an old revision's content current again, as a new revision: an edit (`release_edit`,
+    with its lock, version check and permission) whose changes are the revision's content.
+
+    Relations are restored only while their rows still exist.
+    """
     if revision.release_id != release.pk:
         raise TransitionError(_("That revision belongs to another release."), code="revision")
-    _lock(release)
-    _require_editor_of(by, release)
     data = revisions.revision_data(revision)
-    release.title, release.lead, release.body = data["title"], data["lead"], data["body"]
-    for field in ("kind", "boilerplate", "update_note"):
-        if field in data:
-            setattr(release, field, data[field])
 
     def existing(model_label, pairs):
-        # Relations are restored only while their rows still exist.
         model = apps.get_model(model_label)
         wanted = [pk for pk, _name in pairs or []]
-        found = set(model.objects.filter(pk__in=wanted).values_list("pk", flat=True))
-        return [pk for pk in wanted if pk in found]
+        found = model.objects.in_bulk(wanted)
+        return [found[pk] for pk in wanted if pk in found]
 
-    visit = existing("municipalities.AgencyVisit", data.get("visit"))
-    release.visit_id = visit[0] if visit else None
-    funding = existing("municipalities.FundingRound", data.get("funding_round"))
-    release.funding_round_id = funding[0] if funding else None
-    release.version += 1
-    release.updated_by = by
-    release.save()
-    release.tags.set(data.get("tags") or [])
-    release.municipalities.set(existing("municipalities.Municipality", data.get("municipalities")))
-    release.documents.set(existing("mediabank.Document", data.get("documents")))
-    release.releasecontact_set.all().delete()
-    for order, pk in enumerate(existing("contacts.PressContact", data.get("contacts"))):
-        ReleaseContact.objects.create(release=release, contact_id=pk, order=order)
-    release.releaseimage_set.all().delete()
-    for order, pk in enumerate(existing("mediabank.Image", data.get("images"))):
-        ReleaseImage.objects.create(release=release, image_id=pk, order=order)
-    release.quotes.all().delete()
-    for quote in data.get("quotes") or []:
-        Quote.objects.create(release=release, **quote)
-    comment = _("Restored from version %(version)s.") % {"version": revision.version}
-    new_revision = release_record_revision(release=release, by=by, comment=comment)
-    release.events.filter(version=release.version, action=Action.EDIT).update(action=Action.RESTORE)
-    return new_revision
+    def one(model_label, pairs):
+        found = existing(model_label, pairs)
+        return found[0] if found else None
+
+    changes = {
+        **{field: data[field] for field in ("title", "lead", "body")},
+        **{field: data[field] for field in ("kind", "boilerplate", "update_note") if field in data},
+        "visit": one("municipalities.AgencyVisit", data.get("visit")),
+        "funding_round": one("municipalities.FundingRound", data.get("funding_round")),
+        "tags": data.get("tags") or [],
+        "municipalities": existing("municipalities.Municipality", data.get("municipalities")),
+        "documents": existing("mediabank.Document", data.get("documents")),
+    }
+
+    def restore_rows(release):
+        release.releasecontact_set.all().delete()
+        for order, contact in enumerate(existing("contacts.PressContact", data.get("contacts"))):
+            ReleaseContact.objects.create(release=release, contact=contact, order=order)
+        release.releaseimage_set.all().delete()
+        for order, image in enumerate(existing("mediabank.Image", data.get("images"))):
+            ReleaseImage.objects.create(release=release, image=image, order=order)
+        release.quotes.all().delete()
+        Quote.objects.bulk_create(
+            Quote(release=release, **quote) for quote in data.get("quotes") or []
+        )
+
+    return release_edit(
+        release=release,
+        by=by,
+        base_version=base_version,
+        changes=changes,
+        save_relations=restore_rows,
+        comment=_("Restored from version %(version)s.") % {"version": revision.version},
+        action=Action.RESTORE,
+    )
 
 
 # Preview links -------------------------------------------------------------------------

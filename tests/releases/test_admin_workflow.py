@@ -11,6 +11,7 @@ from django.utils import timezone
 from newsroom.core import roles
 from newsroom.releases import services
 from newsroom.releases.models import PressRelease
+from tests.html import parse
 
 Status = PressRelease.Status
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -79,7 +80,12 @@ def test_crafted_publish_action_on_the_changelist_by_a_press_officer_changes_not
 ):
     officer_client.post(
         reverse("admin:releases_pressrelease_changelist"),
-        {"action": "publish_selected", "_selected_action": [in_review.pk]},
+        {
+            "action": "publish_selected",
+            "_selected_action": [in_review.pk],
+            "post": "yes",
+            f"version_{in_review.pk}": in_review.version,
+        },
     )
     assert _status(in_review) == Status.IN_REVIEW
 
@@ -233,16 +239,99 @@ def test_withdraw_without_reason_is_a_form_error(editor_client, make_release):
     assert _status(release) == Status.PUBLISHED
 
 
-def test_editor_publishes_with_the_changelist_action(editor_client, in_review, make_release):
-    no_contact = make_release(title="Saknar presskontakt", status=Status.IN_REVIEW)
-    response = editor_client.post(
+def _publish_selected(client, releases, **extra):
+    return client.post(
         reverse("admin:releases_pressrelease_changelist"),
-        {"action": "publish_selected", "_selected_action": [in_review.pk, no_contact.pk]},
+        {
+            "action": "publish_selected",
+            "_selected_action": [release.pk for release in releases],
+            **extra,
+        },
         follow=True,
     )
+
+
+def _confirmation_data(document):
+    """What the confirmation page's form posts: its hidden fields."""
+    form = document.select_one("#content-main form[method=post]")
+    data = {}
+    for field in form.select("input[type=hidden]"):
+        data.setdefault(field["name"], []).append(field["value"])
+    return data
+
+
+def test_publish_selected_asks_first_and_lists_each_release_with_its_version(
+    editor_client, in_review, make_release
+):
+    other = make_release(title="Ett annat utkast i granskning", status=Status.IN_REVIEW)
+    document = parse(_publish_selected(editor_client, [in_review, other]))
+    assert (_status(in_review), _status(other)) == (Status.IN_REVIEW, Status.IN_REVIEW)
+    rows = document.select("#content-main tbody tr")
+    assert sorted(row.select_one("td a").get_text(strip=True) for row in rows) == sorted(
+        [in_review.title, other.title]
+    )
+    data = _confirmation_data(document)
+    assert data["action"] == ["publish_selected"] and data["post"] == ["yes"]
+    assert sorted(data["_selected_action"]) == sorted([str(in_review.pk), str(other.pk)])
+    assert data[f"version_{in_review.pk}"] == [str(in_review.version)]
+
+
+def test_editor_publishes_with_the_changelist_action(editor_client, in_review, make_release):
+    no_contact = make_release(title="Saknar presskontakt", status=Status.IN_REVIEW)
+    confirmation = parse(_publish_selected(editor_client, [in_review, no_contact]))
+    response = editor_client.post(
+        reverse("admin:releases_pressrelease_changelist"),
+        _confirmation_data(confirmation),
+        follow=True,
+    )
+    assert response.status_code == 200
     assert _status(in_review) == Status.PUBLISHED
     assert _status(no_contact) == Status.IN_REVIEW
-    assert "Saknar presskontakt" in response.content.decode()
+    found = [(m.level_tag, m.message) for m in response.context["messages"]]
+    assert [level for level, _message in found] == ["success", "error"]
+    assert found[1][1].startswith("“Saknar presskontakt”: ")
+
+
+def test_publish_selected_refuses_a_release_changed_after_the_confirmation_page(
+    editor_client, press_officer, in_review, make_release
+):
+    other = make_release(
+        title="Ett annat i granskning",
+        status=Status.IN_REVIEW,
+        contacts=list(in_review.contacts.all()),
+        tags=["skola"],
+    )
+    data = _confirmation_data(parse(_publish_selected(editor_client, [in_review, other])))
+    # Meanwhile a press officer rewrites one of them.
+    services.release_edit(
+        release=in_review,
+        by=press_officer,
+        base_version=in_review.version,
+        changes={"lead": "En helt ny ingress som redaktören inte har läst."},
+    )
+    response = editor_client.post(
+        reverse("admin:releases_pressrelease_changelist"), data, follow=True
+    )
+    assert response.status_code == 200
+    assert _status(in_review) == Status.IN_REVIEW
+    assert _status(other) == Status.PUBLISHED
+    found = [(m.level_tag, m.message) for m in response.context["messages"]]
+    assert [level for level, _message in found] == ["success", "error"]
+    assert found[1][1].startswith(f"“{in_review.title}”: ")
+    assert "Ingenting gjordes" in found[1][1]
+
+
+@pytest.mark.parametrize("version", [None, "", "abc"])
+def test_publish_selected_without_the_version_seen_publishes_nothing(
+    editor_client, in_review, version
+):
+    extra = {"post": "yes"}
+    if version is not None:
+        extra[f"version_{in_review.pk}"] = version
+    response = _publish_selected(editor_client, [in_review], **extra)
+    assert response.status_code == 200
+    assert _status(in_review) == Status.IN_REVIEW
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
 
 
 def test_officer_saves_and_submits_a_new_release_in_one_click(officer_client, make_contact):

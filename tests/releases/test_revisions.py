@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from newsroom.releases import revisions, services
 from newsroom.releases.models import PressRelease, Quote, ReleaseEvent, ReleaseRevision
+from tests.html import parse
 
 
 def change_url(release):
@@ -107,9 +108,7 @@ def test_restoring_an_old_revision_makes_a_new_one(officer_client, draft, make_c
         _post_data(officer_client, draft, title="Helt fel rubrik", tags="fel"),
     )
     assert PressRelease.objects.get(pk=draft.pk).title == "Helt fel rubrik"
-    response = officer_client.post(
-        reverse("admin:releases_pressrelease_restore", args=[draft.pk, first.version])
-    )
+    response = officer_client.post(*_restore_form(officer_client, draft, first.version))
     assert response.status_code == 302
     release = PressRelease.objects.get(pk=draft.pk)
     assert release.title == first.title
@@ -118,7 +117,54 @@ def test_restoring_an_old_revision_makes_a_new_one(officer_client, draft, make_c
     newest = release.revisions.first()
     assert newest.version == release.version > first.version
     assert "Återställt från version" in newest.comment
-    assert release.events.filter(action="restore").exists()
+    assert newest.data["tags"] == ["segregation"]
+    assert [e.action for e in release.events.filter(version=release.version)] == ["restore"]
+
+
+def _restore_form(client, release, version):
+    """The restore button's form on the revisions page: its address and what it posts."""
+    document = parse(client.get(revisions_url(release)))
+    form = document.select_one(f"form#restore-{version}")
+    data = {field["name"]: field["value"] for field in form.select("input[type=hidden]")}
+    return form["action"], data
+
+
+def test_a_restore_is_an_edit_refused_when_the_release_changed_meanwhile(
+    officer_client, editor, draft
+):
+    services.release_edit(
+        release=draft, by=editor, base_version=1, changes={"title": "Andra rubriken"}
+    )
+    url, data = _restore_form(officer_client, draft, 1)
+    assert data["base_version"] == "2"
+    services.release_edit(
+        release=draft, by=editor, base_version=2, changes={"title": "Tredje rubriken"}
+    )
+    response = officer_client.post(url, data, follow=True)
+    assert response.status_code == 200
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    release = PressRelease.objects.get(pk=draft.pk)
+    assert (release.title, release.version) == ("Tredje rubriken", 3)
+    assert not release.events.filter(action="restore").exists()
+
+
+@pytest.mark.parametrize("data", [{}, {"base_version": ""}, {"base_version": "abc"}])
+def test_a_restore_without_the_version_seen_is_a_bad_request(officer_client, editor, draft, data):
+    services.release_edit(release=draft, by=editor, base_version=1, changes={"title": "Ny"})
+    url = reverse("admin:releases_pressrelease_restore", args=[draft.pk, 1])
+    assert officer_client.post(url, data).status_code == 400
+    assert PressRelease.objects.get(pk=draft.pk).version == 2
+
+
+def test_a_restore_checks_who_edits_like_any_edit(press_officer, editor, make_release):
+    release = make_release(title="Publicerad rubrik")
+    services.release_edit(release=release, by=editor, base_version=1, changes={"title": "Ny"})
+    first = release.revisions.get(version=1)
+    with pytest.raises(PermissionDenied):
+        services.release_restore_revision(
+            release=release, by=press_officer, revision=first, base_version=2
+        )
+    assert PressRelease.objects.get(pk=release.pk).title == "Ny"
 
 
 def test_a_stale_save_is_refused_and_shows_what_changed(officer_client, editor_client, draft):
