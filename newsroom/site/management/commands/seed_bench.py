@@ -5,7 +5,8 @@ PostgreSQL. The content looks like a real archive: releases in both languages sp
 the years, with tags (a few common, many rare), municipalities, press contacts and quotes;
 subscribers with their topics. No images (the benchmark measures pages, not files).
 
-It lives in the top app (subscriptions), the only one that may import every other.
+It fills every app's tables, so it lives at the project level (newsroom.site), which may
+import every app.
 It refuses a database that holds anything else than benchmark content: the agency it
 creates carries a marker, and without that agency the database must hold no release, no
 subscriber and no contact. On a benchmark database it replaces the earlier content.
