@@ -6,6 +6,7 @@ from django.urls import reverse
 from municipalities.models import Grant
 from newsroom.core.models import Agency
 from newsroom.releases.models import PressRelease
+from tests.release_forms import new_release_data
 
 ADMIN_MODELS = [
     model
@@ -60,30 +61,20 @@ def test_release_changelist_filters_and_search(admin_client, make_release, borla
 
 
 def _release_form(**overrides):
-    data = {
-        "kind": "press_release",
-        "language": "sv",
-        "title": "Ny release",
-        "slug": "",
-        "lead": "Ingress",
-        "body": "<p>Text</p>",
-        "tags": "segregation, skola",
-        "status": "published",
-        "boilerplate": "",
-        "update_note": "",
-        "send_notification": "on",
-        "quotes-TOTAL_FORMS": "1",
-        "quotes-INITIAL_FORMS": "0",
-        "quotes-0-text": "Ett citat.",
-        "quotes-0-speaker": "Karin Ekholm",
-        "quotes-0-order": "0",
-        "releasecontact_set-TOTAL_FORMS": "0",
-        "releasecontact_set-INITIAL_FORMS": "0",
-        "releaseimage_set-TOTAL_FORMS": "0",
-        "releaseimage_set-INITIAL_FORMS": "0",
-    }
-    data.update(overrides)
-    return data
+    """A complete new release with a quote (and a crafted status, which the form ignores)."""
+    return new_release_data(
+        lead="Ingress",
+        tags="segregation, skola",
+        status="published",
+        send_notification="on",
+        **{
+            "quotes-TOTAL_FORMS": "1",
+            "quotes-0-text": "Ett citat.",
+            "quotes-0-speaker": "Karin Ekholm",
+            "quotes-0-order": "0",
+        },
+        **overrides,
+    )
 
 
 def test_a_superuser_creates_a_complete_release_that_then_shows_on_the_site(
@@ -92,14 +83,7 @@ def test_a_superuser_creates_a_complete_release_that_then_shows_on_the_site(
     contact = make_contact(name="Lena Holm")
     response = admin_client.post(
         reverse("admin:releases_pressrelease_add"),
-        _release_form(
-            **{
-                "municipalities": [borlange.pk],
-                "releasecontact_set-TOTAL_FORMS": "1",
-                "releasecontact_set-0-contact": contact.pk,
-                "releasecontact_set-0-order": "0",
-            }
-        ),
+        _release_form(municipalities=[borlange.pk], contact=contact),
     )
     assert response.status_code == 302, (
         response.context["adminform"].form.errors if response.context else ""

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from newsroom.releases.models import PressRelease, ReleaseContact, ReleaseImage
 from tests.html import parse
+from tests.release_forms import change_form_data, change_url
 
 Status = PressRelease.Status
 
@@ -64,30 +65,20 @@ def test_a_row_changed_in_a_refused_post_shows_the_new_choice(
     release = release_with(1)
     row = release.releasecontact_set.get()
     other = make_contact(name="Ny Kontakt")
-    url = reverse("admin:releases_pressrelease_change", args=[release.pk])
-    form = editor_client.get(url).context["adminform"].form
-    data = {
-        "kind": release.kind,
-        "language": release.language,
-        "title": "",  # refused: the form comes back
-        "slug": release.slug,
-        "lead": release.lead,
-        "body": release.body,
-        "tags": "",
-        "boilerplate": "",
-        "update_note": "",
-        "base_version": form["base_version"].value(),
-        "quotes-TOTAL_FORMS": "0",
-        "quotes-INITIAL_FORMS": "0",
-        "releasecontact_set-TOTAL_FORMS": "1",
-        "releasecontact_set-INITIAL_FORMS": "1",
-        "releasecontact_set-0-id": row.pk,
-        "releasecontact_set-0-release": release.pk,
-        "releasecontact_set-0-contact": other.pk,
-        "releasecontact_set-0-order": "0",
-        "releaseimage_set-TOTAL_FORMS": "0",
-        "releaseimage_set-INITIAL_FORMS": "0",
-    }
+    url = change_url(release)
+    data = change_form_data(
+        editor_client,
+        release,
+        title="",  # refused: the form comes back
+        **{
+            "releasecontact_set-TOTAL_FORMS": "1",
+            "releasecontact_set-INITIAL_FORMS": "1",
+            "releasecontact_set-0-id": row.pk,
+            "releasecontact_set-0-release": release.pk,
+            "releasecontact_set-0-contact": other.pk,
+            "releasecontact_set-0-order": "0",
+        },
+    )
     page = parse(editor_client.post(url, data))
     selected = page.select_one(
         f'select[name="releasecontact_set-0-contact"] option[value="{other.pk}"]'

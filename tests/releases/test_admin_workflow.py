@@ -12,6 +12,7 @@ from newsroom.core import roles
 from newsroom.releases import services
 from newsroom.releases.models import PressRelease
 from tests.html import parse
+from tests.release_forms import change_form_data, change_url, new_release_data
 
 Status = PressRelease.Status
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -19,10 +20,6 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 def workflow_url(release):
     return reverse("admin:releases_pressrelease_workflow", args=[release.pk])
-
-
-def change_url(release):
-    return reverse("admin:releases_pressrelease_change", args=[release.pk])
 
 
 def _status(release):
@@ -118,9 +115,9 @@ def test_submit_action_by_a_press_officer_names_each_release_it_may_not_change(
 
 
 def test_crafted_status_in_the_change_form_is_ignored(officer_client, draft):
-    page = officer_client.get(change_url(draft))
-    form = page.context["adminform"].form
-    data = _form_data(form, status="published", publish_at="2020-01-01 10:00")
+    data = change_form_data(
+        officer_client, draft, status="published", publish_at="2020-01-01 10:00"
+    )
     response = officer_client.post(change_url(draft), data)
     assert response.status_code == 302
     assert _status(draft) == Status.DRAFT
@@ -336,51 +333,18 @@ def test_publish_selected_without_the_version_seen_publishes_nothing(
 
 def test_officer_saves_and_submits_a_new_release_in_one_click(officer_client, make_contact):
     contact = make_contact()
-    data = {
-        "kind": "press_release",
-        "language": "sv",
-        "title": "Nytt pressmeddelande om skolan",
-        "slug": "",
-        "lead": "Ingress.",
-        "body": "<p>Text</p>",
-        "tags": "skola",
-        "boilerplate": "",
-        "update_note": "",
-        "quotes-TOTAL_FORMS": "0",
-        "quotes-INITIAL_FORMS": "0",
-        "releasecontact_set-TOTAL_FORMS": "1",
-        "releasecontact_set-INITIAL_FORMS": "0",
-        "releasecontact_set-0-contact": contact.pk,
-        "releasecontact_set-0-order": "0",
-        "releaseimage_set-TOTAL_FORMS": "0",
-        "releaseimage_set-INITIAL_FORMS": "0",
-        "_submit_for_review": "1",
-    }
+    data = new_release_data(
+        title="Nytt pressmeddelande om skolan",
+        tags="skola",
+        contact=contact,
+        _submit_for_review="1",
+    )
     response = officer_client.post(reverse("admin:releases_pressrelease_add"), data)
     assert response.status_code == 302
     release = PressRelease.objects.get(title="Nytt pressmeddelande om skolan")
     assert release.status == Status.IN_REVIEW
     assert release.created_by.username == "kommunikator"
     assert [e.action for e in release.events.order_by("pk")] == ["create", "submit"]
-
-
-def _form_data(form, **overrides):
-    """The admin change form's current values as POST data, inline management forms included."""
-    data = {}
-    for name, field in form.fields.items():
-        value = form.initial.get(name, field.initial)
-        if value is None:
-            continue
-        if name == "tags":
-            value = ", ".join(t.name for t in value) if not isinstance(value, str) else value
-        if isinstance(value, list | tuple):
-            value = [getattr(v, "pk", v) for v in value]
-        data[name] = value
-    for prefix in ("quotes", "releasecontact_set", "releaseimage_set"):
-        data.setdefault(f"{prefix}-TOTAL_FORMS", "0")
-        data.setdefault(f"{prefix}-INITIAL_FORMS", "0")
-    data.update(overrides)
-    return data
 
 
 def test_an_administrator_publishes_and_manages_users(administrator, in_review, client):

@@ -9,44 +9,16 @@ from django.urls import reverse
 from newsroom.releases import revisions, services
 from newsroom.releases.models import PressRelease, Quote, ReleaseEvent, ReleaseRevision
 from tests.html import parse
-
-
-def change_url(release):
-    return reverse("admin:releases_pressrelease_change", args=[release.pk])
+from tests.release_forms import change_form_data, change_url, new_release_data
 
 
 def revisions_url(release):
     return reverse("admin:releases_pressrelease_revisions", args=[release.pk])
 
 
-def _post_data(client, release, **overrides):
-    """What the change form would post as it stands, with some fields changed."""
-    form = client.get(change_url(release)).context["adminform"].form
-    data = {
-        "kind": release.kind,
-        "language": release.language,
-        "title": release.title,
-        "slug": release.slug,
-        "lead": release.lead,
-        "body": release.body,
-        "tags": ", ".join(release.tags.names()),
-        "boilerplate": release.boilerplate,
-        "update_note": release.update_note,
-        "base_version": form["base_version"].value(),
-        "quotes-TOTAL_FORMS": "0",
-        "quotes-INITIAL_FORMS": "0",
-        "releasecontact_set-TOTAL_FORMS": "0",
-        "releasecontact_set-INITIAL_FORMS": "0",
-        "releaseimage_set-TOTAL_FORMS": "0",
-        "releaseimage_set-INITIAL_FORMS": "0",
-    }
-    data.update(overrides)
-    return data
-
-
 def test_every_save_stores_a_revision_with_who_and_what(officer_client, draft, press_officer):
     response = officer_client.post(
-        change_url(draft), _post_data(officer_client, draft, title="Ny rubrik om besöket")
+        change_url(draft), change_form_data(officer_client, draft, title="Ny rubrik om besöket")
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     latest = draft.revisions.first()
@@ -58,10 +30,10 @@ def test_every_save_stores_a_revision_with_who_and_what(officer_client, draft, p
 
 
 def test_the_diff_between_two_revisions_is_readable(officer_client, draft):
-    officer_client.post(change_url(draft), _post_data(officer_client, draft))
+    officer_client.post(change_url(draft), change_form_data(officer_client, draft))
     officer_client.post(
         change_url(draft),
-        _post_data(
+        change_form_data(
             officer_client,
             draft,
             lead="Delegationen besöker Borlänge i morgon.",
@@ -100,12 +72,12 @@ def test_html_in_a_diff_is_escaped():
 
 
 def test_restoring_an_old_revision_makes_a_new_one(officer_client, draft, make_contact):
-    officer_client.post(change_url(draft), _post_data(officer_client, draft))
+    officer_client.post(change_url(draft), change_form_data(officer_client, draft))
     first = draft.revisions.first()
     Quote.objects.create(release=draft, speaker="Karin Ekholm", text="Ett citat.")
     officer_client.post(
         change_url(draft),
-        _post_data(officer_client, draft, title="Helt fel rubrik", tags="fel"),
+        change_form_data(officer_client, draft, title="Helt fel rubrik", tags="fel"),
     )
     assert PressRelease.objects.get(pk=draft.pk).title == "Helt fel rubrik"
     response = officer_client.post(*_restore_form(officer_client, draft, first.version))
@@ -168,8 +140,8 @@ def test_a_restore_checks_who_edits_like_any_edit(press_officer, editor, make_re
 
 
 def test_a_stale_save_is_refused_and_shows_what_changed(officer_client, editor_client, draft):
-    mine = _post_data(officer_client, draft, title="Min rubrik")
-    theirs = _post_data(editor_client, draft, lead="Redaktörens nya ingress.")
+    mine = change_form_data(officer_client, draft, title="Min rubrik")
+    theirs = change_form_data(editor_client, draft, lead="Redaktörens nya ingress.")
     assert editor_client.post(change_url(draft), theirs).status_code == 302
 
     response = officer_client.post(change_url(draft), mine)
@@ -188,7 +160,7 @@ def test_a_stale_save_is_refused_and_shows_what_changed(officer_client, editor_c
 
 
 def test_a_transition_meanwhile_also_makes_the_form_stale(officer_client, editor, draft):
-    mine = _post_data(officer_client, draft, title="Min rubrik")
+    mine = change_form_data(officer_client, draft, title="Min rubrik")
     services.release_submit(release=draft, by=editor)
     response = officer_client.post(change_url(draft), mine)
     assert response.status_code == 200
@@ -198,7 +170,7 @@ def test_a_transition_meanwhile_also_makes_the_form_stale(officer_client, editor
 
 @pytest.mark.parametrize("version", ["", "abc", "-1"])
 def test_a_missing_or_garbage_version_is_a_form_error(officer_client, draft, version):
-    data = _post_data(officer_client, draft, title="X rubrik", base_version=version)
+    data = change_form_data(officer_client, draft, title="X rubrik", base_version=version)
     response = officer_client.post(change_url(draft), data)
     assert response.status_code == 200
     assert PressRelease.objects.get(pk=draft.pk).title == draft.title
@@ -207,25 +179,11 @@ def test_a_missing_or_garbage_version_is_a_form_error(officer_client, draft, ver
 def test_workflow_steps_leave_no_spurious_revisions(officer_client, editor_client, make_contact):
     response = officer_client.post(
         reverse("admin:releases_pressrelease_add"),
-        {
-            "kind": "press_release",
-            "language": "sv",
-            "title": "En ny release om besöket",
-            "slug": "",
-            "lead": "Ingress.",
-            "body": "<p>Text</p>",
-            "tags": "segregation",
-            "boilerplate": "",
-            "update_note": "",
-            "quotes-TOTAL_FORMS": "0",
-            "quotes-INITIAL_FORMS": "0",
-            "releasecontact_set-TOTAL_FORMS": "1",
-            "releasecontact_set-INITIAL_FORMS": "0",
-            "releasecontact_set-0-contact": make_contact(name="Lena Holm").pk,
-            "releasecontact_set-0-order": "0",
-            "releaseimage_set-TOTAL_FORMS": "0",
-            "releaseimage_set-INITIAL_FORMS": "0",
-        },
+        new_release_data(
+            title="En ny release om besöket",
+            tags="segregation",
+            contact=make_contact(name="Lena Holm"),
+        ),
     )
     assert response.status_code == 302
     release = PressRelease.objects.get()
@@ -246,7 +204,7 @@ def test_workflow_steps_leave_no_spurious_revisions(officer_client, editor_clien
     # A save after the steps is the next revision, and its diff is against the first.
     assert (
         officer_client.post(
-            change_url(release), _post_data(officer_client, release, title="En ändrad rubrik")
+            change_url(release), change_form_data(officer_client, release, title="En ändrad rubrik")
         ).status_code
         == 302
     )

@@ -6,6 +6,7 @@ from django.urls import reverse
 from newsroom.releases.models import PressRelease
 from newsroom.releases.sanitize import sanitize_html
 from tests.html import parse
+from tests.release_forms import new_release_data
 
 HOSTILE = [
     ('<p>Hej</p><script>alert("x")</script>', "<script"),
@@ -38,21 +39,12 @@ def test_what_the_editor_makes_survives():
 
 
 def test_a_crafted_post_through_the_admin_is_stored_clean(officer_client):
-    data = {
-        "kind": "press_release",
-        "language": "sv",
-        "title": "Farlig text",
-        "lead": "",
-        "body": '<p style="color:red" onmouseover="x()">Hej</p><script>1</script>'
+    data = new_release_data(
+        title="Farlig text",
+        lead="",
+        body='<p style="color:red" onmouseover="x()">Hej</p><script>1</script>'
         '<a href="javascript:alert(1)">klick</a>',
-        "tags": "",
-        "quotes-TOTAL_FORMS": "0",
-        "quotes-INITIAL_FORMS": "0",
-        "releasecontact_set-TOTAL_FORMS": "0",
-        "releasecontact_set-INITIAL_FORMS": "0",
-        "releaseimage_set-TOTAL_FORMS": "0",
-        "releaseimage_set-INITIAL_FORMS": "0",
-    }
+    )
     assert officer_client.post(reverse("admin:releases_pressrelease_add"), data).status_code == 302
     body = PressRelease.objects.get(title="Farlig text").body
     for forbidden in ["style", "onmouseover", "<script", "javascript:"]:
