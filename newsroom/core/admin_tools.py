@@ -8,6 +8,7 @@ Apps export mixins and unregistered `ModelAdmin` classes built on these; the pro
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,14 @@ class ObjectToolsMixin:
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
-def editorial_context(model_admin, request, *, title, original=None, page_name=None):
-    """The context of an extra admin page built on `admin/editorial/base.html`."""
+def editorial_context(model_admin, request, *, title=None, original=None, page_name=None):
+    """The context of an extra admin page built on `admin/editorial/base.html`.
+
+    A page about one object (`original`) is titled by its name and the object's unless
+    `title` says otherwise: "Revisions: <the release>".
+    """
+    if title is None:
+        title = _("%(page)s: %(object)s") % {"page": page_name, "object": original}
     return {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,

@@ -174,7 +174,6 @@ class WorkflowView(ReleaseAdminView):
                 **editorial_context(
                     self.model_admin,
                     request,
-                    title=_("Review and publish: %(title)s") % {"title": release.title},
                     original=release,
                     page_name=_("Review and publish"),
                 ),
@@ -252,7 +251,6 @@ class RevisionsView(ReleaseAdminView):
             **editorial_context(
                 self.model_admin,
                 request,
-                title=_("Revisions: %(title)s") % {"title": release.title},
                 original=release,
                 page_name=_("Revisions"),
             ),

@@ -57,25 +57,16 @@ def _feed_scope(scope, value, agency):
             municipality.get_absolute_url(),
             releases.about([municipality]),
         )
-    if scope == "kind":
-        kinds = dict(PressRelease.Kind.choices)
-        if value not in kinds:
-            raise Http404("No such kind.")
-        return FeedScope(
-            f"{agency}: {kinds[value]}",
-            reverse("releases:list") + f"?kind={value}",
-            releases.filter(kind=value),
-        )
-    if scope == "language":
-        languages = dict(settings.LANGUAGES)
-        if value not in languages:
-            raise Http404("No such language.")
-        return FeedScope(
-            f"{agency}: {languages[value]}",
-            reverse("releases:list") + f"?language={value}",
-            releases.filter(language=value),
-        )
-    raise Http404("No such feed.")
+    # A field with choices: the list page filtered by it (`?kind=news`, `?language=en`).
+    choices = {"kind": PressRelease.Kind.choices, "language": settings.LANGUAGES}
+    label = dict(choices.get(scope, ())).get(value)
+    if label is None:
+        raise Http404("No such feed.")
+    return FeedScope(
+        f"{agency}: {label}",
+        reverse("releases:list") + f"?{scope}={value}",
+        releases.filter(**{scope: value}),
+    )
 
 
 def _xml_safe(value):

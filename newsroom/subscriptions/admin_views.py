@@ -140,7 +140,6 @@ class DeliveryReportView(ModelAdminView):
             **editorial_context(
                 self.model_admin,
                 request,
-                title=_("Delivery report: %(title)s") % {"title": release.title},
                 original=release,
                 page_name=_("Delivery report"),
             ),
