@@ -119,23 +119,9 @@ class PressReleaseAdmin(ObjectToolsMixin, admin.ModelAdmin):
     fieldsets = [
         (
             None,
-            {
-                "fields": [
-                    "kind",
-                    "language",
-                    "translation_of",
-                    "title",
-                    "slug",
-                    "lead",
-                    "body",
-                    "base_version",
-                ]
-            },
+            {"fields": [*services.CONTENT_FIELDS, "base_version"]},
         ),
-        (
-            gettext_lazy("Links"),
-            {"fields": ["tags", "municipalities", "visit", "funding_round", "documents"]},
-        ),
+        (gettext_lazy("Links"), {"fields": list(services.LINK_FIELDS)}),
         (gettext_lazy("About us"), {"fields": ["boilerplate"], "classes": ["collapse"]}),
         (
             gettext_lazy("Publication"),

@@ -66,25 +66,11 @@ class StaleEdit(TransitionError):
         )
 
 
-# What an edit may change, in the editing form's order: the content and its links. The state
-# belongs to the workflow.
-EDITABLE_FIELDS = (
-    "kind",
-    "language",
-    "translation_of",
-    "title",
-    "slug",
-    "lead",
-    "body",
-    "tags",
-    "municipalities",
-    "visit",
-    "funding_round",
-    "documents",
-    "boilerplate",
-    "send_notification",
-    "update_note",
-)
+# What an edit may change, in the editing form's order: the content, its links, the "About
+# us" text and the notes on publication. The state belongs to the workflow.
+CONTENT_FIELDS = ("kind", "language", "translation_of", "title", "slug", "lead", "body")
+LINK_FIELDS = ("tags", "municipalities", "visit", "funding_round", "documents")
+EDITABLE_FIELDS = (*CONTENT_FIELDS, *LINK_FIELDS, "boilerplate", "send_notification", "update_note")
 
 
 # Permissions ---------------------------------------------------------------------------
@@ -150,6 +136,20 @@ def _require_not_public(release):
         raise TransitionError(
             _("The release is already public: withdraw it instead."), code="public"
         )
+
+
+def _lock_publishable(release, by, base_version, refusal):
+    """What publishing and scheduling both ask: an editor, the version they saw, a release
+    not public yet in a state that may go public (`refusal` names the state otherwise)."""
+    _require_publisher(by)
+    _lock(release)
+    _require_version(release, base_version)
+    _require_state(
+        release,
+        PressRelease.PUBLISHABLE_STATES,
+        refusal % {"status": release.get_status_display().lower()},
+    )
+    _require_not_public(release)
 
 
 def _require_checklist(release):
@@ -234,16 +234,9 @@ def release_publish(*, release, by, comment="", base_version=None):
     With `base_version` (the version the editor reviewed), a release changed since is
     refused with a `StaleEdit`: nobody publishes a text they have not seen.
     """
-    _require_publisher(by)
-    _lock(release)
-    _require_version(release, base_version)
-    _require_state(
-        release,
-        PressRelease.PUBLISHABLE_STATES,
-        _("A release that is %(status)s cannot be published.")
-        % {"status": release.get_status_display().lower()},
+    _lock_publishable(
+        release, by, base_version, _("A release that is %(status)s cannot be published.")
     )
-    _require_not_public(release)
     _require_checklist(release)
     # Withdrawal is final, so a release published here has been public before only if an
     # earlier publication was recorded (kept for safety should that rule ever change).
@@ -265,16 +258,9 @@ def release_schedule(*, release, by, publish_at, comment="", base_version=None):
 
     `base_version` as for `release_publish`.
     """
-    _require_publisher(by)
-    _lock(release)
-    _require_version(release, base_version)
-    _require_state(
-        release,
-        PressRelease.PUBLISHABLE_STATES,
-        _("A release that is %(status)s cannot be scheduled.")
-        % {"status": release.get_status_display().lower()},
+    _lock_publishable(
+        release, by, base_version, _("A release that is %(status)s cannot be scheduled.")
     )
-    _require_not_public(release)
     if publish_at is None or timezone.is_naive(publish_at):
         raise TransitionError({"publish_at": _("Give a date and time.")}, code="publish_at")
     if publish_at <= timezone.now():
