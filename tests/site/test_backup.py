@@ -37,10 +37,10 @@ from newsroom.site import backup
 from newsroom.subscriptions.models import (
     Announcement,
     Delivery,
-    Digest,
     Subscriber,
     SubscriberKind,
 )
+from tests.subscriptions.helpers import make_digest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -132,14 +132,7 @@ def build_everything():
     SubscriberKind.objects.create(subscriber=subscriber, kind="news")
     Announcement.objects.create(release=release, announced_at=now, matched=1)
     Delivery.objects.create(release=release, subscriber=subscriber, status="sent", sent_at=now)
-    Digest.objects.create(
-        subscriber=subscriber,
-        frequency="daily",
-        period=now.date(),
-        covers_from=now - dt.timedelta(days=1),
-        covers_until=now,
-        release_ids=[release.pk],
-    )
+    make_digest(subscriber, [release], covers_until=now)
 
 
 def snapshot(personal_data=True):

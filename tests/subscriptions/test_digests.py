@@ -15,6 +15,7 @@ from django.utils import timezone
 from newsroom.releases.models import PressRelease
 from newsroom.subscriptions import services
 from newsroom.subscriptions.models import Announcement, Digest, Subscriber
+from tests.subscriptions.helpers import make_digest
 
 pytestmark = pytest.mark.django_db
 
@@ -136,14 +137,7 @@ def test_digest_whose_releases_were_all_withdrawn_is_not_sent(make_subscriber, a
     since = at(2026, 11, 30, 9)
     subscriber = make_subscriber(frequency="daily", confirmed_at=since, digest_since=since)
     release = announced(at(2026, 11, 30, 10))
-    digest = Digest.objects.create(
-        subscriber=subscriber,
-        frequency="daily",
-        period=dt.date(2026, 12, 1),
-        covers_from=since,
-        covers_until=at(2026, 12, 1, 8),
-        release_ids=[release.pk],
-    )
+    digest = make_digest(subscriber, [release], covers_from=since, covers_until=at(2026, 12, 1, 8))
     PressRelease.objects.filter(pk=release.pk).update(status=PressRelease.Status.WITHDRAWN)
     services.emails_send_batch(model=Digest, ids=[digest.pk])
     digest.refresh_from_db()
@@ -212,21 +206,13 @@ def releases(make_release, agency):
 
 
 def _digests(make_subscriber, releases, count):
-    now = timezone.now()
-    ids = []
-    for n in range(count):
-        subscriber = make_subscriber(frequency="daily", language="en" if n % 2 else "sv")
-        ids.append(
-            Digest.objects.create(
-                subscriber=subscriber,
-                frequency="daily",
-                period=now.date(),
-                covers_from=now - dt.timedelta(days=1),
-                covers_until=now,
-                release_ids=[releases[0].pk, releases[2].pk],
-            ).pk
-        )
-    return ids
+    return [
+        make_digest(
+            make_subscriber(frequency="daily", language="en" if n % 2 else "sv"),
+            [releases[0], releases[2]],
+        ).pk
+        for n in range(count)
+    ]
 
 
 def _queries_to_send(ids):
