@@ -55,8 +55,11 @@ def pytest_terminal_summary(terminalreporter):
 
 
 @pytest.fixture(scope="module")
-def demo_site(live_server, django_db_blocker, tmp_path_factory):
+def demo_site(django_db_setup, live_server, django_db_blocker, tmp_path_factory):
     """The demo newsroom, loaded once per module and committed, served by the live server.
+
+    The test database comes first: the live server, started after it, shares its
+    connection (SQLite in memory); started before, it would serve an empty database.
 
     The module's tests read it (a report one of them sends stays until the end); the
     database is flushed when the module is done, as after any transactional test.
