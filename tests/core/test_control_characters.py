@@ -162,7 +162,7 @@ def public_addresses(world):
         for fmt in ("rss", "atom")
         for scope in ("", f"tag/{tag.slug}/", f"municipality/{borlange.slug}/")
     ]
-    return {
+    addresses = {
         "pages": pages,
         "feeds": feeds,
         "vcards": [contact.get_vcard_url()],
@@ -170,30 +170,26 @@ def public_addresses(world):
         "csv": [f"/sv/funding/{fr.slug}/grants.csv"],
         "xml": ["/sitemap.xml"],
     }
+    return [(kind, path) for kind, paths in addresses.items() for path in paths]
 
 
-def assert_everything_renders(client, world):
-    addresses = public_addresses(world)
-    for kind, paths in addresses.items():
-        for path in paths:
-            response = client.get(path)
-            assert response.status_code == 200, (path, response.status_code)
-            body = response.content
-            if kind == "feeds":
-                feed = feedparser.parse(body)
-                assert not feed.bozo, (path, feed.get("bozo_exception"))
-                assert feed.entries, path
-            elif kind == "vcards":
-                card = vobject.readOne(body.decode())
-                assert len(card.contents["fn"]) == 1 and len(card.contents["email"]) == 1
-            elif kind == "calendars":
-                assert icalendar.Calendar.from_ical(body).walk("VEVENT"), path
-                assert vobject.readOne(body.decode()).vevent_list, path
-            elif kind == "pages" and path == world[PressRelease].get_absolute_url():
-                match = re.search(
-                    rb'<script type="application/ld\+json">(.*?)</script>', body, re.S
-                )
-                assert json.loads(match.group(1))["@type"] == "NewsArticle"
+def assert_renders(client, world, kind, path):
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    body = response.content
+    if kind == "feeds":
+        feed = feedparser.parse(body)
+        assert not feed.bozo, (path, feed.get("bozo_exception"))
+        assert feed.entries, path
+    elif kind == "vcards":
+        card = vobject.readOne(body.decode())
+        assert len(card.contents["fn"]) == 1 and len(card.contents["email"]) == 1
+    elif kind == "calendars":
+        assert icalendar.Calendar.from_ical(body).walk("VEVENT"), path
+        assert vobject.readOne(body.decode()).vevent_list, path
+    elif kind == "pages" and path == world[PressRelease].get_absolute_url():
+        match = re.search(rb'<script type="application/ld\+json">(.*?)</script>', body, re.S)
+        assert json.loads(match.group(1))["@type"] == "NewsArticle"
 
 
 def stored_fields(model):
@@ -206,13 +202,20 @@ def stored_fields(model):
 STORED = HOSTILE.map(lambda s: s.replace("\x00", "")).filter(lambda s: s.strip())
 
 
+# The addresses are read in PARTS tests that run side by side (pytest-xdist); each example
+# of each part fills every text field of every public model anew, so the parts together try
+# PARTS times as many hostile values per field as one test would.
+PARTS = 6
+
+
+@pytest.mark.parametrize("part", range(PARTS))
 @settings(
-    max_examples=12,
+    max_examples=6,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=st.data())
-def test_rows_holding_control_characters_still_render_everywhere(client, world, data):
+def test_rows_holding_control_characters_still_render_everywhere(client, world, part, data):
     for model, obj in world.items():
         values = {}
         for field in stored_fields(model):
@@ -220,25 +223,26 @@ def test_rows_holding_control_characters_still_render_everywhere(client, world, 
             values[field.attname] = value[: field.max_length or 40]
         if values:
             model.objects.filter(pk=obj.pk).update(**values)
-    assert_everything_renders(client, world)
+    for kind, path in public_addresses(world)[part::PARTS]:
+        assert_renders(client, world, kind, path)
 
 
+@pytest.mark.parametrize("model", [model for model in PUBLIC_MODELS if text_fields(model)])
 @settings(
     max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.data())
-def test_model_validation_refuses_control_characters_in_every_text_field(world, data):
-    for model in PUBLIC_MODELS:
-        for field in text_fields(model):
-            obj = model.objects.get(pk=world[model].pk)
-            obj.full_clean()  # valid as it stands
-            value = data.draw(HOSTILE, label=f"{model.__name__}.{field.name}")
-            setattr(obj, field.attname, value)
-            if not _forbidden(value, field):
-                continue  # line breaks and tabs in a multi-line text
-            with pytest.raises(ValidationError) as caught:
-                obj.full_clean()
-            assert field.name in caught.value.message_dict
+def test_model_validation_refuses_control_characters_in_every_text_field(world, model, data):
+    for field in text_fields(model):
+        obj = model.objects.get(pk=world[model].pk)
+        obj.full_clean()  # valid as it stands
+        value = data.draw(HOSTILE, label=f"{model.__name__}.{field.name}")
+        setattr(obj, field.attname, value)
+        if not _forbidden(value, field):
+            continue  # line breaks and tabs in a multi-line text
+        with pytest.raises(ValidationError) as caught:
+            obj.full_clean()
+        assert field.name in caught.value.message_dict
 
 
 @pytest.mark.parametrize("model", PUBLIC_MODELS)
