@@ -44,9 +44,13 @@ worker: install
 
 # The suite in parallel (pytest-xdist, one worker per core, each with its own test
 # database, its own live server and Chromium): `make test TEST_WORKERS=0` runs it serially.
+# A worker that is done takes tests queued for another (worksteal): the browser tests last
+# seconds, most others milliseconds. Bytecode is cached (in the ignored __pycache__/) even
+# where PYTHONDONTWRITEBYTECODE is set, or every worker and every subprocess a test starts
+# would compile the project and rewrite the test modules' assertions again, each run.
 TEST_WORKERS ?= auto
 test: compilemessages chromium
-	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # The browser tests drive Debian's Chromium; install it when missing and we may (root, apt).
 # Without it they are skipped, and the run says so loudly.
