@@ -134,13 +134,8 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
-@pytest.fixture(autouse=True)
-def csp_violations(request):
-    """Fails every browser test whose pages break the Content-Security-Policy."""
-    if "page" not in request.fixturenames:
-        yield []
-        return
-    page = request.getfixturevalue("page")
+def watch_csp(page):
+    """The list into which the page's Content-Security-Policy violations go from now on."""
     violations = []
     page.add_init_script(_CSP_LISTENER)
 
@@ -150,5 +145,32 @@ def csp_violations(request):
             violations.append(f"{page.url}: {text}")
 
     page.on("console", on_console)
+    return violations
+
+
+@pytest.fixture(scope="module")
+def shared_page(browser, demo_site):
+    """One page for a module's tests that only read public pages (no form, no cookie of their
+    own): a fresh browser context for each of them would cost more than what they check."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.csp_violations = watch_csp(page)
+    yield page
+    context.close()
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(request):
+    """Fails every browser test whose pages break the Content-Security-Policy."""
+    if "page" in request.fixturenames:
+        page = request.getfixturevalue("page")
+        violations = watch_csp(page)
+    elif "shared_page" in request.fixturenames:
+        page = request.getfixturevalue("shared_page")
+        violations = page.csp_violations
+        violations.clear()
+    else:
+        yield []
+        return
     yield violations
     assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)

@@ -28,10 +28,10 @@ PAGE_TYPES = {
 
 @pytest.mark.parametrize("language", ["sv", "en"])
 @pytest.mark.parametrize("name", list(PAGE_TYPES))
-def test_every_public_page_type_passes_axe(page, live_server, demo_site, axe_audit, name, language):
-    page.goto(f"{live_server.url}/{language}{PAGE_TYPES[name]}")
-    assert page.locator("h1").count() == 1
-    axe_audit(page)
+def test_every_public_page_type_passes_axe(shared_page, live_server, axe_audit, name, language):
+    shared_page.goto(f"{live_server.url}/{language}{PAGE_TYPES[name]}")
+    assert shared_page.locator("h1").count() == 1
+    axe_audit(shared_page)
 
 
 def test_report_error_and_thanks_pages_pass_axe(page, live_server, demo_site, axe_audit):
