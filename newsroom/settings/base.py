@@ -247,8 +247,21 @@ else:
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "pressrum@example.se")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
-# Background work: django-tasks with the database backend; `manage.py db_worker` runs it.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background work: django-tasks. By default the database backend (django-tasks-db), run by
+# `manage.py db_worker`, as many as wanted on as many machines. With TASKS_REDIS_URL, RQ on
+# that Redis instead (django-tasks-rq), run by
+# `manage.py rqworker --with-scheduler --job-class django_tasks_rq.Job default` (the
+# scheduler runs the tasks deferred with `run_after`, such as retries after an SMTP outage).
+TASKS_REDIS_URL = env("TASKS_REDIS_URL")
+if TASKS_REDIS_URL:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # A fan-out batch or a digest run may take minutes: RQ's default of 180 s is too short.
+    RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+    # No RQ dashboard in the admin (newsroom.site.admin composes the admin).
+    RQ_SHOW_ADMIN_LINK = False
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Uploads
 MEDIABANK_MAX_IMAGE_BYTES = int(env("MEDIABANK_MAX_IMAGE_BYTES", 20 * 1024 * 1024))
