@@ -9,19 +9,30 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from js_asset import InlineStyle
 from js_asset import Media as JsAssetMedia
+from taggit.models import Tag
 
-from newsroom.core.admin_tools import ObjectTool, ObjectToolsMixin, error_text
+from municipalities.models import County, Municipality
+from newsroom.core.admin_tools import (
+    ExistsRelatedFilter,
+    LargeTableAdminMixin,
+    ObjectTool,
+    ObjectToolsMixin,
+    YearListFilter,
+    error_text,
+)
 
-from . import admin_views, services
+from . import admin_views, search, services
 from .forms import PressReleaseAdminForm
-from .models import PressRelease, Quote, ReleaseContact, ReleaseImage
+from .models import PressRelease, Quote, ReleaseContact, ReleaseImage, TaggedRelease
 
 Status = PressRelease.Status
 
@@ -92,7 +103,42 @@ class ReleaseImageInline(PreloadedAutocompleteInline):
     autocomplete_fields = ["image"]
 
 
-class PressReleaseAdmin(ObjectToolsMixin, admin.ModelAdmin):
+# List filters that cost the same at 100,000 releases (see core.admin_tools); their
+# parameters are short names.
+
+
+class TagFilter(ExistsRelatedFilter):
+    title = gettext_lazy("tags")
+    parameter_name = "tag"
+    choice_model = Tag
+    through = TaggedRelease
+    source = "content_object"
+    target = "tag"
+
+
+class CountyFilter(ExistsRelatedFilter):
+    title = gettext_lazy("county")
+    parameter_name = "county"
+    choice_model = County
+    through = PressRelease.municipalities.through
+    source = "pressrelease"
+    target = "municipality__county"
+
+
+class MunicipalityFilter(ExistsRelatedFilter):
+    title = gettext_lazy("municipalities")
+    parameter_name = "municipality"
+    choice_model = Municipality
+    through = PressRelease.municipalities.through
+    source = "pressrelease"
+    target = "municipality"
+
+
+class PublishedYearFilter(YearListFilter):
+    field_name = "published_at"
+
+
+class PressReleaseAdmin(LargeTableAdminMixin, ObjectToolsMixin, admin.ModelAdmin):
     form = PressReleaseAdminForm
     change_form_template = "admin/releases/pressrelease/change_form.html"
     list_display = ["title", "kind", "language", "status_badge", "public_date", "updated_at"]
@@ -100,12 +146,14 @@ class PressReleaseAdmin(ObjectToolsMixin, admin.ModelAdmin):
         "status",
         "kind",
         "language",
-        ("tags", admin.RelatedOnlyFieldListFilter),
-        "municipalities__county",
-        ("municipalities", admin.RelatedOnlyFieldListFilter),
+        PublishedYearFilter,
+        TagFilter,
+        CountyFilter,
+        MunicipalityFilter,
     ]
-    search_fields = ["title", "lead", "body", "quotes__speaker"]
-    date_hierarchy = "published_at"
+    # Titles (every word, anywhere in the title); on PostgreSQL also the words of the title,
+    # lead and body through the full-text index (get_search_results).
+    search_fields = ["title"]
     autocomplete_fields = [
         "municipalities",
         "visit",
@@ -172,6 +220,18 @@ class PressReleaseAdmin(ObjectToolsMixin, admin.ModelAdmin):
         if not services.can_publish(request.user):
             fields.append("send_notification")
         return fields
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, in_text = search.full_text_match(queryset, search_term)
+        if in_text is None:
+            return super().get_search_results(request, queryset, search_term)
+        # Every word in the title (as Django's search does), or the words in the text.
+        words = [
+            unescape_string_literal(bit) if bit[:1] in "\"'" and bit[0] == bit[-1] else bit
+            for bit in smart_split(search_term)
+        ]
+        in_title = Q.create([("title__icontains", word) for word in words])
+        return queryset.filter(in_title | in_text), False
 
     # Columns ------------------------------------------------------------------------
 
