@@ -9,11 +9,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from js_asset import InlineStyle
@@ -30,7 +28,7 @@ from newsroom.core.admin_tools import (
     error_text,
 )
 
-from . import admin_views, search, services
+from . import admin_views, services
 from .forms import PressReleaseAdminForm
 from .models import PressRelease, Quote, ReleaseContact, ReleaseImage, TaggedRelease
 
@@ -151,8 +149,9 @@ class PressReleaseAdmin(LargeTableAdminMixin, ObjectToolsMixin, admin.ModelAdmin
         CountyFilter,
         MunicipalityFilter,
     ]
-    # Titles (every word, anywhere in the title); on PostgreSQL also the words of the title,
-    # lead and body through the full-text index (get_search_results).
+    # Titles only (every word, anywhere in the title): a trigram index serves it on
+    # PostgreSQL (migration 0006). Bodies are searched on the public search page, whose
+    # full-text index ranks them; `icontains` over 100,000 bodies reads them all.
     search_fields = ["title"]
     autocomplete_fields = [
         "municipalities",
@@ -220,18 +219,6 @@ class PressReleaseAdmin(LargeTableAdminMixin, ObjectToolsMixin, admin.ModelAdmin
         if not services.can_publish(request.user):
             fields.append("send_notification")
         return fields
-
-    def get_search_results(self, request, queryset, search_term):
-        queryset, in_text = search.full_text_match(queryset, search_term)
-        if in_text is None:
-            return super().get_search_results(request, queryset, search_term)
-        # Every word in the title (as Django's search does), or the words in the text.
-        words = [
-            unescape_string_literal(bit) if bit[:1] in "\"'" and bit[0] == bit[-1] else bit
-            for bit in smart_split(search_term)
-        ]
-        in_title = Q.create([("title__icontains", word) for word in words])
-        return queryset.filter(in_title | in_text), False
 
     # Columns ------------------------------------------------------------------------
 

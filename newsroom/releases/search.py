@@ -64,22 +64,6 @@ def search_releases(queryset, query):
     return _fallback_search(queryset, query)
 
 
-def full_text_match(queryset, query):
-    """On PostgreSQL: `queryset` with the search vector aliased, and the condition "matches
-    `query` in its title, lead or body" (served by the GIN index), to combine with others;
-    elsewhere `(queryset, None)`. The admin's search uses it beside a title search."""
-    query = (query or "").strip()
-    if not query or not _uses_postgres(queryset):
-        return queryset, None
-    queries = _queries(query)
-    vector = RawSQL(VECTOR_SQL, [], output_field=SearchVectorField())
-    queryset = queryset.alias(search_vector=vector)
-    condition = Q(language="en", search_vector=queries["en"]) | (
-        ~Q(language="en") & Q(search_vector=queries["sv"])
-    )
-    return queryset, condition
-
-
 def add_snippets(releases, query):
     """Give each release a `snippet`: a short extract with the query's words marked."""
     releases = list(releases)
