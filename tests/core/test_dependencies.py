@@ -25,6 +25,8 @@ APPS = {
     "newsroom.mediabank": ROOT / "newsroom" / "mediabank",
     "newsroom.releases": ROOT / "newsroom" / "releases",
     "newsroom.subscriptions": ROOT / "newsroom" / "subscriptions",
+    # Top-level consumers: the read API, oEmbed and open data.
+    "newsroom.api": ROOT / "newsroom" / "api",
 }
 # What each app may import of the others.
 ALLOWED = {
@@ -38,7 +40,10 @@ ALLOWED = {
         "newsroom.contacts",
         "newsroom.mediabank",
     },
-    "newsroom.subscriptions": set(APPS) - {"newsroom.subscriptions"},
+    "newsroom.subscriptions": set(APPS) - {"newsroom.subscriptions", "newsroom.api"},
+    # At the top, beside the project package: it also reads the page cache's generation
+    # (newsroom.pagecache) for its validators.
+    "newsroom.api": (set(APPS) - {"newsroom.api"}) | {"newsroom"},
 }
 
 
@@ -109,6 +114,7 @@ LABELS = {
     "newsroom.mediabank": "mediabank",
     "newsroom.releases": "releases",
     "newsroom.subscriptions": "subscriptions",
+    "newsroom.api": "api",
 }
 APP_OF_LABEL = {label: app for app, label in LABELS.items()}
 # Shared pieces every app may use belong to core: the site's frame, the generic includes
