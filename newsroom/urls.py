@@ -9,7 +9,6 @@ from django.views.i18n import set_language
 
 from municipalities import urls as municipalities_urls
 from newsroom import media, views
-from newsroom.api import urls as api_urls
 from newsroom.contacts import urls as contacts_urls
 from newsroom.core import urls as core_urls
 from newsroom.core import views as core_views
@@ -35,8 +34,6 @@ urlpatterns = [
     path("sitemap.xml", sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap_section"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
-    # The read API, oEmbed and open data: no language prefix (newsroom/api).
-    path("", include(api_urls)),
     # Uploads, each by its owner's rule (never MEDIA_ROOT served as it lies, DEBUG or not).
     re_path(
         rf"^{re.escape(settings.MEDIA_URL.strip('/'))}/(?P<name>.+)$",

@@ -80,7 +80,6 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_prose_editor",
-    "corsheaders",
     "newsroom.core",
     "municipalities",
     "newsroom.contacts",
@@ -88,18 +87,12 @@ INSTALLED_APPS = [
     "newsroom.releases",
     "newsroom.subscriptions",
     "newsroom.pagecache",
-    # Top-level consumers of the apps above: the read API and open data, and webhooks.
-    "newsroom.api",
     # Last: composes the apps above (registers the admin, with mixins from several apps).
     "newsroom.site",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # CORS for the API, oEmbed and open data only (CORS_URLS_REGEX), before anything answers.
-    "corsheaders.middleware.CorsMiddleware",
-    # Errors under /api/ and /oembed/ are JSON, whichever layer below answered them.
-    "newsroom.api.middleware.JsonErrorsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -346,15 +339,6 @@ PERMISSIONS_POLICY = {
         "xr-spatial-tracking",
     )
 }
-
-# The read API (/api/v1/), oEmbed and open data: any site may read them from a browser (GET
-# only, no cookies), and each client may ask API_RATE_LIMIT times (e.g. "120/m").
-CORS_URLS_REGEX = r"^/(api/|oembed/|data/).*$"
-CORS_ALLOW_ALL_ORIGINS = True
-CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
-CORS_ALLOW_CREDENTIALS = False
-CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
-API_RATE_LIMIT = env("API_RATE_LIMIT", "120/m")
 
 # Behind a proxy: the request header with the client's address, for rate limits
 # (e.g. HTTP_X_FORWARDED_FOR); unset means REMOTE_ADDR.

@@ -25,8 +25,6 @@ APPS = {
     "newsroom.mediabank": ROOT / "newsroom" / "mediabank",
     "newsroom.releases": ROOT / "newsroom" / "releases",
     "newsroom.subscriptions": ROOT / "newsroom" / "subscriptions",
-    # Top-level consumers: the read API, oEmbed and open data.
-    "newsroom.api": ROOT / "newsroom" / "api",
 }
 # What each app may import of the others.
 ALLOWED = {
@@ -40,10 +38,7 @@ ALLOWED = {
         "newsroom.contacts",
         "newsroom.mediabank",
     },
-    "newsroom.subscriptions": set(APPS) - {"newsroom.subscriptions", "newsroom.api"},
-    # At the top, beside the project package: it also reads the page cache's generation
-    # (newsroom.pagecache) for its validators.
-    "newsroom.api": (set(APPS) - {"newsroom.api"}) | {"newsroom"},
+    "newsroom.subscriptions": set(APPS) - {"newsroom.subscriptions"},
 }
 
 
@@ -114,7 +109,6 @@ LABELS = {
     "newsroom.mediabank": "mediabank",
     "newsroom.releases": "releases",
     "newsroom.subscriptions": "subscriptions",
-    "newsroom.api": "api",
 }
 APP_OF_LABEL = {label: app for app, label in LABELS.items()}
 # Shared pieces every app may use belong to core: the site's frame, the generic includes
