@@ -9,9 +9,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
+from django.db.models.constants import LOOKUP_SEP
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -119,20 +122,41 @@ class LargeTableAdminMixin:
 
 
 class ExistsRelatedFilter(admin.SimpleListFilter):
-    """A list filter through a many-to-many relation (its `through` table), for large tables.
+    """A list filter through a many-to-many relation, for large tables.
 
-    The rows are filtered with EXISTS, not a join, so each row comes once and the changelist
-    needs no DISTINCT; the choices are the objects of `choice_model` used at least once, one
-    EXISTS each (an index look-up per choice, however many rows use it). Subclasses set
-    `title`, `parameter_name`, `choice_model`, `through`, `source` (the through table's field
-    to the changelist's model) and `target` (its lookup to the choice's primary key).
+    `path` is the lookup from the changelist's model to the objects chosen from: "tags",
+    "municipalities" or "municipalities__county". The rows are filtered with EXISTS over the
+    relation's own table, not a join, so each row comes once and the changelist needs no
+    DISTINCT; the choices are the objects used at least once, one EXISTS each (an index
+    look-up per choice, however many rows use it). A value that is not one of the choices
+    is Django's "incorrect lookup" (the changelist reloads with an error flag), never a 500.
+    Make one with `ExistsRelatedFilter.on(path, title, parameter_name)`.
     """
 
-    choice_model = None
-    through = None
-    source = None
-    target = None
+    path = None
     choice_ordering = ("name",)
+
+    @classmethod
+    def on(cls, path, title, parameter_name):
+        attrs = {"path": path, "title": title, "parameter_name": parameter_name}
+        return type(f"{parameter_name.title()}Filter", (cls,), attrs)
+
+    def __init__(self, request, params, model, model_admin):
+        relation, *rest = self.path.split(LOOKUP_SEP)
+        field = model._meta.get_field(relation)
+        self.through = field.remote_field.through
+
+        def key_to(target):
+            return next(
+                f.name
+                for f in self.through._meta.get_fields()
+                if f.many_to_one and f.related_model is target
+            )
+
+        self.source = key_to(model)
+        self.target = LOOKUP_SEP.join([key_to(field.related_model), *rest])
+        self.choice_model = get_fields_from_path(model, self.path)[-1].related_model
+        super().__init__(request, params, model, model_admin)
 
     def lookups(self, request, model_admin):
         used = self.through.objects.filter(**{self.target: OuterRef("pk")})
@@ -143,6 +167,8 @@ class ExistsRelatedFilter(admin.SimpleListFilter):
         value = self.value()
         if value is None:
             return queryset
+        if value not in dict(self.lookup_choices):
+            raise IncorrectLookupParameters(value)
         rows = self.through.objects.filter(**{self.source: OuterRef("pk"), self.target: value})
         return queryset.filter(Exists(rows))
 

@@ -16,9 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from js_asset import InlineStyle
 from js_asset import Media as JsAssetMedia
-from taggit.models import Tag
 
-from municipalities.models import County, Municipality
 from newsroom.core.admin_tools import (
     ExistsRelatedFilter,
     LargeTableAdminMixin,
@@ -30,7 +28,7 @@ from newsroom.core.admin_tools import (
 
 from . import admin_views, services
 from .forms import PressReleaseAdminForm
-from .models import PressRelease, Quote, ReleaseContact, ReleaseImage, TaggedRelease
+from .models import PressRelease, Quote, ReleaseContact, ReleaseImage
 
 Status = PressRelease.Status
 
@@ -101,37 +99,6 @@ class ReleaseImageInline(PreloadedAutocompleteInline):
     autocomplete_fields = ["image"]
 
 
-# List filters that cost the same at 100,000 releases (see core.admin_tools); their
-# parameters are short names.
-
-
-class TagFilter(ExistsRelatedFilter):
-    title = gettext_lazy("tags")
-    parameter_name = "tag"
-    choice_model = Tag
-    through = TaggedRelease
-    source = "content_object"
-    target = "tag"
-
-
-class CountyFilter(ExistsRelatedFilter):
-    title = gettext_lazy("county")
-    parameter_name = "county"
-    choice_model = County
-    through = PressRelease.municipalities.through
-    source = "pressrelease"
-    target = "municipality__county"
-
-
-class MunicipalityFilter(ExistsRelatedFilter):
-    title = gettext_lazy("municipalities")
-    parameter_name = "municipality"
-    choice_model = Municipality
-    through = PressRelease.municipalities.through
-    source = "pressrelease"
-    target = "municipality"
-
-
 class PublishedYearFilter(YearListFilter):
     field_name = "published_at"
 
@@ -145,9 +112,9 @@ class PressReleaseAdmin(LargeTableAdminMixin, ObjectToolsMixin, admin.ModelAdmin
         "kind",
         "language",
         PublishedYearFilter,
-        TagFilter,
-        CountyFilter,
-        MunicipalityFilter,
+        ExistsRelatedFilter.on("tags", gettext_lazy("tags"), "tag"),
+        ExistsRelatedFilter.on("municipalities__county", gettext_lazy("county"), "county"),
+        ExistsRelatedFilter.on("municipalities", gettext_lazy("municipalities"), "municipality"),
     ]
     # Titles only (every word, anywhere in the title): a trigram index serves it on
     # PostgreSQL (migration 0006). Bodies are searched on the public search page, whose

@@ -11,14 +11,12 @@ from django.db.models import Exists, OuterRef
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from taggit.models import Tag
 
-from municipalities.models import County, Municipality
 from newsroom.core.admin_tools import ExistsRelatedFilter, LargeTableAdminMixin, ObjectTool
 from newsroom.releases.models import PressRelease
 
 from . import admin_views, services
-from .models import Subscriber, SubscriberKind
+from .models import SubscriberKind
 
 
 class SubscriberKindInline(admin.TabularInline):
@@ -40,37 +38,6 @@ class KindFilter(admin.SimpleListFilter):
         return queryset
 
 
-# List filters that cost the same at 100,000 subscribers (see core.admin_tools); their
-# parameters are short names.
-
-
-class TagFilter(ExistsRelatedFilter):
-    title = _("tags")
-    parameter_name = "tag"
-    choice_model = Tag
-    through = Subscriber.tags.through
-    source = "subscriber"
-    target = "tag"
-
-
-class CountyFilter(ExistsRelatedFilter):
-    title = _("counties")
-    parameter_name = "county"
-    choice_model = County
-    through = Subscriber.counties.through
-    source = "subscriber"
-    target = "county"
-
-
-class MunicipalityFilter(ExistsRelatedFilter):
-    title = _("municipalities")
-    parameter_name = "municipality"
-    choice_model = Municipality
-    through = Subscriber.municipalities.through
-    source = "subscriber"
-    target = "municipality"
-
-
 class SubscriberAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
@@ -88,9 +55,9 @@ class SubscriberAdmin(LargeTableAdminMixin, admin.ModelAdmin):
         "language",
         "all_topics",
         KindFilter,
-        TagFilter,
-        CountyFilter,
-        MunicipalityFilter,
+        ExistsRelatedFilter.on("tags", _("tags"), "tag"),
+        ExistsRelatedFilter.on("counties", _("counties"), "county"),
+        ExistsRelatedFilter.on("municipalities", _("municipalities"), "municipality"),
     ]
     search_fields = ["email"]
     autocomplete_fields = ["municipalities", "counties"]

@@ -75,3 +75,18 @@ def test_a_long_list_says_more_than_the_counted_limit(admin_client, make_subscri
     _count, page = _get(admin_client, SUBSCRIBERS + "?status__exact=pending")
     text = " ".join(page.select_one(".paginator").get_text().split())
     assert text.startswith("2 ") and "more than" not in text and "fler än" not in text
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?tag=abc", "?tag=99999999999999999999999", "?municipality=nope", "?county=x"],
+)
+@pytest.mark.parametrize("changelist", [RELEASES, SUBSCRIBERS])
+def test_a_filter_value_that_is_no_choice_reloads_the_list_with_an_error(
+    admin_client, make_release, make_subscriber, borlange, county, changelist, query
+):
+    release = make_release(title="Kommunen bygger", municipalities=[borlange], tags=["skola"])
+    make_subscriber(tags=list(release.tags.all()), municipalities=[borlange], counties=[county])
+    response = admin_client.get(changelist + query)
+    assert response.status_code == 302  # Django's "incorrect lookup", not a 500
+    assert response["Location"] == changelist + "?e=1"
