@@ -1,13 +1,12 @@
 """Reports, errors and query counts of the public pages (the demo pages: test_demo_pages.py)."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from newsroom.core.models import ContentReport
 from tests.conftest import attach_images
 from tests.html import hrefs, parse
+from tests.queries import count_queries
 
 # Report this content ---------------------------------------------------------------------
 
@@ -286,13 +285,6 @@ EXPECTED_QUERIES = {
 }
 
 
-def count(client, path):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
-    assert response.status_code == 200, path
-    return len(queries)
-
-
 def test_every_list_and_detail_page_costs_a_fixed_number_of_queries(
     client, agency, make_release, make_visit, make_grant, make_contact, make_image, borlange
 ):
@@ -327,7 +319,7 @@ def test_every_list_and_detail_page_costs_a_fixed_number_of_queries(
         "tag feed": "/sv/feeds/atom/tag/tema/",
         "sitemap": "/sitemap.xml",
     }
-    before = {name: count(client, path) for name, path in pages.items()}
+    before = {name: count_queries(client, path) for name, path in pages.items()}
 
     county = County.objects.get(code="20")
     for n in range(6):
@@ -347,6 +339,6 @@ def test_every_list_and_detail_page_costs_a_fixed_number_of_queries(
             contacts=[contact],
         )
         attach_images(release, image, make_image())
-    after = {name: count(client, path) for name, path in pages.items()}
+    after = {name: count_queries(client, path) for name, path in pages.items()}
     assert before == EXPECTED_QUERIES
     assert after == before

@@ -5,26 +5,13 @@ Needs a Redis server: .ci/run starts one on 127.0.0.1 and sets REDIS_URL; elsewh
 tests look on 127.0.0.1:6379 and are skipped, saying so, when nothing answers.
 """
 
-import os
-
 import pytest
 from django.core.cache import caches
 
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _redis_reachable():
-    try:
-        import redis
-
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
-    except Exception:  # noqa: BLE001 - any failure means: no Redis here
-        return False
-    return True
-
+from tests.redis import REDIS_URL, redis_reachable
 
 pytestmark = pytest.mark.skipif(
-    not _redis_reachable(),
+    not redis_reachable(REDIS_URL),
     reason=f"no Redis server reachable at {REDIS_URL} (set REDIS_URL; .ci/run starts one)",
 )
 

@@ -2,10 +2,9 @@
 15 (issue 8), and no more with more releases, tags, municipalities and images."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import attach_images
+from tests.queries import count_queries as queries
 
 pytestmark = pytest.mark.django_db
 
@@ -17,13 +16,6 @@ PAGES = {
     "/sv/tags/alla/": 6,
     "/sv/feeds/rss/": 4,
 }
-
-
-def queries(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(captured)
 
 
 def test_public_pages_cost_few_queries_whatever_their_content(

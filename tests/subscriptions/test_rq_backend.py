@@ -6,9 +6,6 @@ tests look on 127.0.0.1:6379 and are skipped, saying so, when nothing answers. T
 lives in another Redis database than the cache tests' (they empty theirs).
 """
 
-import os
-from urllib.parse import urlsplit, urlunsplit
-
 import pytest
 from django.core import mail
 from django.db import transaction
@@ -19,24 +16,14 @@ from newsroom.releases.models import PressRelease
 from newsroom.releases.signals import release_published
 from newsroom.subscriptions.models import Delivery, Subscriber
 from newsroom.subscriptions.tasks import send_subscriber_email
+from tests.redis import redis_reachable, redis_url
 
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
-QUEUE_URL = urlunsplit(urlsplit(REDIS_URL)._replace(path="/14"))
-
-
-def _redis_reachable():
-    try:
-        import redis
-
-        redis.Redis.from_url(QUEUE_URL, socket_connect_timeout=0.5).ping()
-    except Exception:  # noqa: BLE001 - any failure means: no Redis here
-        return False
-    return True
+QUEUE_URL = redis_url(14)  # away from the cache tests' database
 
 
 pytestmark = [
     pytest.mark.skipif(
-        not _redis_reachable(),
+        not redis_reachable(QUEUE_URL),
         reason=f"no Redis server reachable at {QUEUE_URL} (set REDIS_URL; .ci/run starts one)",
     ),
     pytest.mark.django_db,
