@@ -2,9 +2,7 @@
 
 The admin searches titles with `icontains`, which PostgreSQL runs as
 `UPPER("title"::text) LIKE UPPER('%…%')`: a GIN index of that expression with pg_trgm's
-operator class serves it, and beside the full-text index (0004) it lets the planner answer
-"in the title, or in the text" from the two indexes (a BitmapOr) instead of reading every
-row. pg_trgm is a trusted extension (PostgreSQL 13+): the database's owner may create it.
+operator class serves it, instead of reading every row. pg_trgm is a trusted extension (PostgreSQL 13+): the database's owner may create it.
 SQLite has neither: there the migration does nothing.
 """
 
